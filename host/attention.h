@@ -1,0 +1,69 @@
+#ifndef OCLAB_HOST_ATTENTION_H
+#define OCLAB_HOST_ATTENTION_H
+/* The attention-decode kernel (kernels/attention.cl) on one device: build it for a (head_dim, GQA
+ * group, KV format), hold one problem's buffers (q, KV cache copies for cold reads, partials), launch
+ * it with a split count, read and verify the output. oclab_attention_measure (decode.h) drives these;
+ * tests use them directly. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/clctx.h"
+#include "host/decode.h"
+#include "roofline/cost.h"
+
+/* Validates the attention options (or the defaults they leave): positive sizes, Hq a multiple of Hkv,
+ * KV formats f32/f16/q8_0, head dims the kernel supports. 0 ok; -1 with a one-line error (exit 2).
+ * oclab_attention_measure calls it too and returns OCLAB_EXIT_USAGE on bad options. */
+int oclab_attention_check_opts(const oclab_decode_opts *opts);
+
+/* A program built for one (kv format, head_dim, group): compile once, reuse across S, B and splits. */
+typedef struct {
+    rl_format kv;
+    uint64_t head_dim, group;
+    unsigned vec, tile; /* floats per vector over D, rows per softmax tile */
+    unsigned prefetch;  /* tiles prefetched ahead in software (CPU devices), 0 for none */
+    cl_program program;
+} oclab_attn_program;
+
+/* 0 when SHAPE (kv, head_dim, heads/kv_heads) can be built: KV format f32/f16/q8_0, head_dim a
+ * multiple of 4 (32 for q8_0) and at most 1024, group at most 64. Else -1 with a one-line reason. */
+int oclab_attn_supported(const rl_attn_shape *shape, char *err, size_t err_len);
+
+/* Builds the kernel for SHAPE's (kv, head_dim, group); the vector width follows the device's
+ * preferred float vector width. */
+cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, oclab_attn_program *prog);
+void oclab_attn_program_release(oclab_attn_program *prog);
+
+/* One problem on the device. */
+typedef struct {
+    oclab_cl *cl;
+    rl_attn_shape shape;
+    cl_kernel kernel;
+    int copies;      /* KV cache copies rotated through for cold reads */
+    cl_mem *k, *v;   /* [copies] */
+    cl_mem q, out, part_acc, part_ml, arrivals;
+    uint64_t max_chunks; /* capacity of the partial buffers */
+    size_t kv_bytes;     /* bytes of one K (or V) cache copy */
+} oclab_attn;
+
+/* Uploads Q [B,Hq,D] and K, V (rl_encode_kv of the shape's format) COPIES times; partial buffers sized
+ * for up to MAX_SPLIT chunks. */
+cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_attn_shape *shape,
+                         const float *q, const void *k, const void *v, int copies, uint64_t max_split,
+                         oclab_attn *attn);
+void oclab_attn_release(oclab_attn *attn);
+
+/* Chunks actually launched for SPLIT (<= SPLIT, none empty) and rows per chunk. */
+uint64_t oclab_attn_chunks(uint64_t context, uint64_t split, uint64_t *chunk);
+
+/* Enqueues one launch over KV copy COPY with SPLIT chunks (clamped to [1, max_chunks]). */
+cl_int oclab_attn_enqueue(oclab_attn *attn, int copy, uint64_t split, cl_event *event);
+
+/* Blocking read of the output [B,Hq,D]. */
+cl_int oclab_attn_read(oclab_attn *attn, float *out);
+
+/* Verification against the double reference: 1 when every output is within tolerance; *max_rel_error
+ * is set either way. */
+int oclab_attn_verify(const float *got, const double *want, size_t n, double *max_rel_error);
+
+#endif

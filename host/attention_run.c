@@ -1,0 +1,237 @@
+/* Building, launching and verifying the attention-decode kernel (attention.h). */
+#include "host/attention.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/clerr.h"
+#include "host/log.h"
+#include "roofline/quant.h"
+
+#define ATTN_TILE 16        /* rows per softmax tile: one 16-wide exp2 */
+#define ATTN_PREFETCH_TILES 2
+#define ATTN_MAX_DIM 1024   /* private accumulators: GROUP x HEAD_DIM floats per work-item */
+#define ATTN_MAX_GROUP 64
+#define ATTN_TOLERANCE 2e-3 /* f32 accumulation and exp2 against an exact double softmax */
+
+int oclab_attn_supported(const rl_attn_shape *shape, char *err, size_t err_len)
+{
+    uint64_t row_bytes;
+    if (shape->kv != RL_FMT_F32 && shape->kv != RL_FMT_F16 && shape->kv != RL_FMT_Q8_0) {
+        snprintf(err, err_len, "KV format %s is not one of f32, f16, q8_0", rl_format_name(shape->kv));
+        return -1;
+    }
+    if (rl_kv_row_bytes(shape->kv, shape->head_dim, &row_bytes, err, err_len) != 0)
+        return -1;
+    if (shape->head_dim % 4 != 0 || shape->head_dim > ATTN_MAX_DIM) {
+        snprintf(err, err_len, "head dim %llu must be a multiple of 4 and at most %d",
+                 (unsigned long long)shape->head_dim, ATTN_MAX_DIM);
+        return -1;
+    }
+    uint64_t blocks = shape->head_dim / RL_QK; /* q8_0 scales of a row are read as one vector */
+    if (shape->kv == RL_FMT_Q8_0 && (blocks > 16 || (blocks & (blocks - 1)) != 0)) {
+        snprintf(err, err_len, "q8_0 head dim %llu must be 32, 64, 128, 256 or 512",
+                 (unsigned long long)shape->head_dim);
+        return -1;
+    }
+    if (shape->kv_heads == 0 || shape->heads % shape->kv_heads != 0) {
+        snprintf(err, err_len, "query heads (%llu) must be a multiple of KV heads (%llu)",
+                 (unsigned long long)shape->heads, (unsigned long long)shape->kv_heads);
+        return -1;
+    }
+    if (shape->heads / shape->kv_heads > ATTN_MAX_GROUP) {
+        snprintf(err, err_len, "GQA group %llu is beyond the kernel's %d query heads per KV head",
+                 (unsigned long long)(shape->heads / shape->kv_heads), ATTN_MAX_GROUP);
+        return -1;
+    }
+    return 0;
+}
+
+/* Widest of 16, 8, 4 floats within the device's preferred width that divides D. */
+static unsigned pick_vec(const oclab_device_info *info, uint64_t head_dim)
+{
+    unsigned pref = info->preferred_vector_width[4];
+    for (unsigned vec = 16; vec > 4; vec /= 2)
+        if (vec <= pref && head_dim % vec == 0)
+            return vec;
+    return 4;
+}
+
+static const char *kv_define(rl_format kv)
+{
+    return kv == RL_FMT_F32 ? "KV_F32" : kv == RL_FMT_F16 ? "KV_F16" : "KV_Q8_0";
+}
+
+cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, oclab_attn_program *prog)
+{
+    char options[256];
+    memset(prog, 0, sizeof *prog);
+    prog->kv = shape->kv;
+    prog->head_dim = shape->head_dim;
+    prog->group = shape->heads / shape->kv_heads;
+    prog->vec = pick_vec(cl->info, shape->head_dim);
+    prog->tile = ATTN_TILE;
+    /* CPUs: prefetch in software (see attention.cl); GPUs hide latency with other work-items. */
+    prog->prefetch = (cl->info->type & CL_DEVICE_TYPE_CPU) ? ATTN_PREFETCH_TILES : 0;
+    int len = snprintf(options, sizeof options, "-D HEAD_DIM=%llu -D GROUP=%llu -D VEC=%u -D TILE=%u -D %s",
+                       (unsigned long long)prog->head_dim, (unsigned long long)prog->group, prog->vec,
+                       prog->tile, kv_define(shape->kv));
+    if (prog->prefetch)
+        snprintf(options + len, sizeof options - (size_t)len, " -D PREFETCH=%u", prog->prefetch);
+    return oclab_cl_build(cl, "attention.cl", options, &prog->program);
+}
+
+void oclab_attn_program_release(oclab_attn_program *prog)
+{
+    oclab_cl_release_program(&prog->program);
+}
+
+/* q8_0 device layout (attention.cl): all rows' quants, then all rows' fp16 scales; same bytes. */
+static void q8_0_split(const uint8_t *ggml, uint64_t rows, uint64_t d, uint8_t *out)
+{
+    uint64_t nb = d / RL_QK;
+    uint8_t *scales = out + rows * d;
+    for (uint64_t r = 0; r < rows; r++) {
+        for (uint64_t b = 0; b < nb; b++) {
+            const uint8_t *block = ggml + (r * nb + b) * sizeof(rl_block_q8_0);
+            memcpy(scales + (r * nb + b) * 2, block, 2);
+            memcpy(out + r * d + b * RL_QK, block + 2, RL_QK);
+        }
+    }
+}
+
+uint64_t oclab_attn_chunks(uint64_t context, uint64_t split, uint64_t *chunk)
+{
+    if (split < 1)
+        split = 1;
+    if (split > context)
+        split = context;
+    *chunk = (context + split - 1) / split;
+    return (context + *chunk - 1) / *chunk;
+}
+
+cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_attn_shape *shape,
+                         const float *q, const void *k, const void *v, int copies, uint64_t max_split,
+                         oclab_attn *attn)
+{
+    cl_int err = CL_SUCCESS;
+    uint64_t row_bytes = 0;
+    memset(attn, 0, sizeof *attn);
+    attn->cl = cl;
+    attn->shape = *shape;
+    attn->copies = copies < 1 ? 1 : copies;
+    attn->max_chunks = max_split < 1 ? 1 : max_split;
+    rl_kv_row_bytes(shape->kv, shape->head_dim, &row_bytes, NULL, 0);
+    attn->kv_bytes = (size_t)(shape->batch * shape->kv_heads * shape->context * row_bytes);
+    size_t q_bytes = (size_t)(shape->batch * shape->heads * shape->head_dim) * sizeof(float);
+    size_t partials = (size_t)(shape->batch * shape->heads * attn->max_chunks);
+    uint64_t zero_count = shape->batch * shape->kv_heads;
+    cl_uint *zeros = calloc((size_t)zero_count, sizeof *zeros);
+    uint8_t *k_dev = NULL, *v_dev = NULL;
+    attn->k = calloc((size_t)attn->copies, sizeof *attn->k);
+    attn->v = calloc((size_t)attn->copies, sizeof *attn->v);
+    if (!zeros || !attn->k || !attn->v) {
+        err = CL_OUT_OF_HOST_MEMORY;
+        CL_CHECK("calloc(attention buffers)");
+    }
+    if (shape->kv == RL_FMT_Q8_0) {
+        uint64_t rows = shape->batch * shape->kv_heads * shape->context;
+        k_dev = malloc(attn->kv_bytes);
+        v_dev = malloc(attn->kv_bytes);
+        if (!k_dev || !v_dev) {
+            err = CL_OUT_OF_HOST_MEMORY;
+            CL_CHECK("malloc(q8_0 device layout)");
+        }
+        q8_0_split(k, rows, shape->head_dim, k_dev);
+        q8_0_split(v, rows, shape->head_dim, v_dev);
+        k = k_dev;
+        v = v_dev;
+    }
+    CL_TRY(oclab_cl_kernel(prog->program, "attn_decode", &attn->kernel));
+    for (int c = 0; c < attn->copies; c++) {
+        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, attn->kv_bytes, k, &attn->k[c]));
+        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, attn->kv_bytes, v, &attn->v[c]));
+    }
+    CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, q_bytes, q, &attn->q));
+    CL_TRY(oclab_cl_buffer(cl, CL_MEM_WRITE_ONLY, q_bytes, NULL, &attn->out));
+    CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_WRITE, partials * shape->head_dim * sizeof(float), NULL,
+                           &attn->part_acc));
+    CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_WRITE, partials * 2 * sizeof(float), NULL, &attn->part_ml));
+    CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_WRITE, (size_t)zero_count * sizeof(cl_uint), zeros,
+                           &attn->arrivals));
+    cl_uint kv_heads = (cl_uint)shape->kv_heads, context = (cl_uint)shape->context;
+    float q_scale = (float)(1.4426950408889634 / sqrt((double)shape->head_dim)); /* log2(e)/sqrt(D) */
+    CL_TRY(oclab_cl_arg(attn->kernel, 0, sizeof(cl_mem), &attn->q));
+    CL_TRY(oclab_cl_arg(attn->kernel, 3, sizeof(cl_mem), &attn->out));
+    CL_TRY(oclab_cl_arg(attn->kernel, 4, sizeof(cl_mem), &attn->part_acc));
+    CL_TRY(oclab_cl_arg(attn->kernel, 5, sizeof(cl_mem), &attn->part_ml));
+    CL_TRY(oclab_cl_arg(attn->kernel, 6, sizeof(cl_mem), &attn->arrivals));
+    CL_TRY(oclab_cl_arg(attn->kernel, 7, sizeof kv_heads, &kv_heads));
+    CL_TRY(oclab_cl_arg(attn->kernel, 8, sizeof context, &context));
+    CL_TRY(oclab_cl_arg(attn->kernel, 11, sizeof q_scale, &q_scale));
+cleanup:
+    free(zeros);
+    free(k_dev);
+    free(v_dev);
+    if (err != CL_SUCCESS)
+        oclab_attn_release(attn);
+    return err;
+}
+
+void oclab_attn_release(oclab_attn *attn)
+{
+    for (int c = 0; c < attn->copies; c++) {
+        if (attn->k)
+            oclab_cl_release_mem(&attn->k[c]);
+        if (attn->v)
+            oclab_cl_release_mem(&attn->v[c]);
+    }
+    free(attn->k);
+    free(attn->v);
+    attn->k = attn->v = NULL;
+    attn->copies = 0;
+    oclab_cl_release_mem(&attn->q);
+    oclab_cl_release_mem(&attn->out);
+    oclab_cl_release_mem(&attn->part_acc);
+    oclab_cl_release_mem(&attn->part_ml);
+    oclab_cl_release_mem(&attn->arrivals);
+    oclab_cl_release_kernel(&attn->kernel);
+}
+
+cl_int oclab_attn_enqueue(oclab_attn *attn, int copy, uint64_t split, cl_event *event)
+{
+    cl_int err = CL_SUCCESS;
+    uint64_t chunk;
+    if (split > attn->max_chunks)
+        split = attn->max_chunks;
+    uint64_t n_chunks = oclab_attn_chunks(attn->shape.context, split, &chunk);
+    cl_uint chunk_arg = (cl_uint)chunk, n_arg = (cl_uint)n_chunks;
+    int c = copy % attn->copies;
+    CL_TRY(oclab_cl_arg(attn->kernel, 1, sizeof(cl_mem), &attn->k[c]));
+    CL_TRY(oclab_cl_arg(attn->kernel, 2, sizeof(cl_mem), &attn->v[c]));
+    CL_TRY(oclab_cl_arg(attn->kernel, 9, sizeof chunk_arg, &chunk_arg));
+    CL_TRY(oclab_cl_arg(attn->kernel, 10, sizeof n_arg, &n_arg));
+    size_t global[3] = {(size_t)n_chunks, (size_t)attn->shape.kv_heads, (size_t)attn->shape.batch};
+    size_t local[3] = {1, 1, 1};
+    CL_TRY(clEnqueueNDRangeKernel(attn->cl->queue, attn->kernel, 3, NULL, global, local, 0, NULL, event));
+cleanup:
+    return err;
+}
+
+cl_int oclab_attn_read(oclab_attn *attn, float *out)
+{
+    const rl_attn_shape *s = &attn->shape;
+    return oclab_cl_read(attn->cl, attn->out, (size_t)(s->batch * s->heads * s->head_dim) * sizeof(float),
+                         out);
+}
+
+int oclab_attn_verify(const float *got, const double *want, size_t n, double *max_rel_error)
+{
+    double largest = 0.0;
+    for (size_t i = 0; i < n; i++)
+        largest = fmax(largest, fabs(want[i]));
+    *max_rel_error = rl_max_rel_error(got, want, n, fmax(1e-3 * largest, 1e-30));
+    return *max_rel_error <= ATTN_TOLERANCE; /* NaN fails */
+}

@@ -1,0 +1,119 @@
+/* Shared by the decode families: cold copies, timing with the interleaved probe, the kernels[] record. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/clerr.h"
+#include "host/decode.h"
+#include "host/log.h"
+#include "roofline/place.h"
+
+#define COLD_FACTOR 4    /* copies total at least 4x the last-level cache */
+#define DRIFT_RATIO 1.3  /* probe max/min beyond this: the machine's bandwidth moved during the kernel */
+
+int oclab_cold_copies(const oclab_device_info *info, uint64_t bytes)
+{
+    if (bytes == 0)
+        return 1;
+    uint64_t want = COLD_FACTOR * (uint64_t)info->global_cache_bytes;
+    uint64_t copies = (want + bytes - 1) / bytes;
+    uint64_t room = info->global_mem_bytes / 4 / bytes;
+    if (copies > room)
+        copies = room;
+    if (copies > 1024)
+        copies = 1024;
+    return copies < 1 ? 1 : (int)copies;
+}
+
+cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user, oclab_timing *timing,
+                         oclab_stats *probe_gbs)
+{
+    cl_int err = CL_SUCCESS;
+    double dev = 0.0, host = 0.0;
+    double *ds = NULL, *hs = NULL, *ps = NULL;
+    int cap, n = 0, np = 0;
+    memset(timing, 0, sizeof *timing);
+    memset(probe_gbs, 0, sizeof *probe_gbs);
+
+    CL_TRY(oclab_time_sample(ctx->cl, fn, user, 0, &dev, &host)); /* warm-up, untimed */
+    double probe_s = 0.0;
+    if (ctx->probe) {
+        double t0 = oclab_now(), g;
+        CL_TRY(oclab_probe_sample(ctx->probe, &g));
+        probe_s = oclab_now() - t0;
+    }
+    /* The budget covers the kernel's samples and the probe samples between them. */
+    double per = (host > 1e-7 ? host : 1e-7) + probe_s;
+    cap = (int)(ctx->budget_s / per);
+    cap = cap < 5 ? 5 : cap > 2000 ? 2000 : cap;
+    ds = malloc((size_t)cap * sizeof *ds);
+    hs = malloc((size_t)cap * sizeof *hs);
+    ps = malloc((size_t)cap * sizeof *ps);
+    if (!ds || !hs || !ps) {
+        err = CL_OUT_OF_HOST_MEMORY;
+        CL_CHECK("malloc(samples)");
+    }
+    double deadline = oclab_now() + 2.0 * ctx->budget_s;
+    for (; n < cap;) {
+        CL_TRY(oclab_time_sample(ctx->cl, fn, user, n + 1, &ds[n], &hs[n]));
+        n++;
+        if (ctx->probe)
+            CL_TRY(oclab_probe_sample(ctx->probe, &ps[np++]));
+        if (n >= 5 && oclab_now() > deadline)
+            break;
+    }
+    oclab_stats_of(ds, n, &timing->device);
+    oclab_stats_of(hs, n, &timing->host);
+    timing->reps = n;
+    timing->suspect = oclab_timing_suspect(&timing->device, &timing->host);
+    if (np > 0)
+        oclab_stats_of(ps, np, probe_gbs);
+cleanup:
+    free(ds);
+    free(hs);
+    free(ps);
+    return err;
+}
+
+void oclab_decode_record(oclab_decode_ctx *ctx, const oclab_kernel_result *r)
+{
+    cJSON *kernels = cJSON_GetObjectItemCaseSensitive(ctx->profile, "kernels");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "family", r->family);
+    cJSON_AddStringToObject(o, "format", r->format);
+    cJSON_AddItemToObject(o, "shape", r->shape);
+    cJSON_AddItemToObject(o, "variant", r->variant);
+    cJSON_AddBoolToObject(o, "verified", r->verified);
+    if (isnan(r->max_rel_error))
+        cJSON_AddNullToObject(o, "max_rel_error");
+    else
+        cJSON_AddNumberToObject(o, "max_rel_error", r->max_rel_error);
+    cJSON_AddNumberToObject(o, "flops", r->flops);
+    cJSON_AddNumberToObject(o, "flops_padded", r->flops_padded);
+    cJSON_AddNumberToObject(o, "bytes", r->bytes);
+    cJSON_AddNumberToObject(o, "intensity", r->bytes > 0 ? r->flops / r->bytes : 0.0);
+    if (!r->verified || !r->timing) { /* invalid: reported, never placed */
+        cJSON_AddItemToArray(kernels, o);
+        return;
+    }
+    oclab_timing_to_json(r->timing, o);
+    rl_placement pl = rl_place(r->flops, r->bytes, r->timing->device.median, r->roof);
+    cJSON_AddNumberToObject(o, "gflops", pl.gflops);
+    cJSON_AddNumberToObject(o, "gbs", pl.gbs);
+    cJSON_AddNumberToObject(o, "roof_gflops", pl.roof_gflops);
+    cJSON_AddNumberToObject(o, "efficiency", pl.efficiency);
+    cJSON_AddStringToObject(o, "bound", pl.compute_bound ? "compute" : "memory");
+    cJSON_AddBoolToObject(o, "above_roof", pl.above_roof);
+    if (r->probe_gbs && r->probe_gbs->n > 0) {
+        const oclab_stats *p = r->probe_gbs;
+        /* The same roof with the probe's median bandwidth in place of the profile's DRAM ceiling. */
+        double roof_probe = fmin(r->roof.gflops, pl.intensity * p->median);
+        cJSON_AddNumberToObject(o, "probe_gbs", p->median);
+        cJSON_AddItemToObject(o, "probe_gbs_stats", oclab_stats_json(p));
+        cJSON_AddNumberToObject(o, "roof_gflops_probe", roof_probe);
+        cJSON_AddNumberToObject(o, "efficiency_vs_probe", roof_probe > 0 ? pl.gflops / roof_probe : 0.0);
+        cJSON_AddNumberToObject(o, "probe_spread", p->min > 0 ? p->max / p->min : 0.0);
+        cJSON_AddBoolToObject(o, "drift", p->min > 0 && p->max / p->min > DRIFT_RATIO);
+    }
+    cJSON_AddItemToArray(kernels, o);
+}

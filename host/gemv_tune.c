@@ -1,0 +1,177 @@
+/* GEMV variants by device capability, and the small tuner that picks the fastest verified one. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host/clerr.h"
+#include "host/gemv.h"
+#include "host/log.h"
+
+#define TUNE_ROUNDS 9
+#define MAX_CANDIDATES 8
+
+/* Integer formats, whose kernels can fold the scale into partial sums (kernels/gemv.cl, FOLD). */
+static int foldable(rl_format format)
+{
+    return format == RL_FMT_Q8_0 || format == RL_FMT_Q4_0 || format == RL_FMT_I8_PC;
+}
+
+static int add(oclab_gemv_variant *out, int n, int cap, int rows, int unroll, int lanes, int wg, int fold)
+{
+    if (n < cap)
+        out[n++] = (oclab_gemv_variant){rows, unroll, lanes, wg, fold};
+    return n;
+}
+
+int oclab_gemv_candidates(const oclab_device_info *info, rl_format format, uint64_t m, oclab_gemv_variant *out,
+                          int cap)
+{
+    int n = 0;
+    /* Folding the block scale into partial sums saves multiplies only while few X rows share a weight. */
+    int fold = foldable(format) && m == 1;
+    if (info->type & CL_DEVICE_TYPE_CPU) {
+        /* CPU drivers run a work-group as a loop over work-items: one work-item streams a few rows with
+         * wide vector loads and independent accumulators (UNROLL * M * ROWS float16 of them, kept within
+         * the 32 vector registers of AVX-512), no cross-item reduction. */
+        int wg = info->max_work_group_size >= 8 ? 8 : (int)info->max_work_group_size;
+        /* Measured on POCL 3.1 / Zen 5: one row per work-item is best while X stays in L1 between rows
+         * (K = 4096); at long K (11008) 4-8 rows share each X load and win by 1.5-2x. Two chunks per
+         * step are enough to hide the FMA latency at M = 1. */
+        if (m == 1) {
+            n = add(out, n, cap, 1, 2, 1, wg, fold);
+            n = add(out, n, cap, 1, 4, 1, wg, fold);
+            n = add(out, n, cap, 4, 1, 1, wg, fold);
+            n = add(out, n, cap, 8, 1, 1, wg, fold);
+            if (fold)
+                n = add(out, n, cap, 1, 2, 1, wg, 0);
+        } else if (m <= 4) {
+            n = add(out, n, cap, 1, m == 2 ? 2 : 1, 1, wg, 0);
+            n = add(out, n, cap, 2, 1, 1, wg, 0);
+            if (m == 2)
+                n = add(out, n, cap, 4, 1, 1, wg, 0);
+            if (foldable(format) && m == 2)
+                n = add(out, n, cap, 1, 2, 1, wg, 1);
+        } else {
+            n = add(out, n, cap, 1, 1, 1, wg, 0);
+            if (m == 8)
+                n = add(out, n, cap, 2, 1, 1, wg, 0);
+        }
+        return n;
+    }
+    /* GPUs and accelerators: LANES work-items share a row along K (coalesced loads), reduced in local
+     * memory; the work-group must fit the device and its local memory. */
+    static const int shapes[][3] = {{32, 128, 1}, {64, 256, 1}, {16, 64, 2}, {32, 256, 1}};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        int lanes = shapes[i][0], wg = shapes[i][1], rows = shapes[i][2];
+        if ((size_t)wg > info->max_work_group_size ||
+            (uint64_t)wg * m * (uint64_t)rows * 4 > info->local_mem_bytes)
+            continue;
+        n = add(out, n, cap, rows, 1, lanes, wg, fold);
+    }
+    if (n == 0) /* a tiny device: one row per work-group of whatever size it allows */
+        n = add(out, n, cap, 1, 1, 1, info->max_work_group_size >= 8 ? 8 : 1, fold);
+    return n;
+}
+
+cJSON *oclab_gemv_variant_json(const oclab_gemv_variant *v)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "rows_per_item", v->rows);
+    cJSON_AddNumberToObject(o, "rows_per_group", (double)(v->wg / v->lanes * v->rows));
+    cJSON_AddNumberToObject(o, "unroll", v->unroll);
+    cJSON_AddNumberToObject(o, "lanes", v->lanes);
+    cJSON_AddNumberToObject(o, "split", v->lanes);
+    cJSON_AddNumberToObject(o, "work_group", v->wg);
+    cJSON_AddNumberToObject(o, "vector_width", 16);
+    cJSON_AddBoolToObject(o, "fold_scale", v->fold);
+    return o;
+}
+
+static void variant_name(const oclab_gemv_variant *v, char *buf, size_t len)
+{
+    snprintf(buf, len, "r%d u%d l%d wg%d%s", v->rows, v->unroll, v->lanes, v->wg, v->fold ? " fold" : "");
+}
+
+cl_int oclab_gemv_tune(oclab_cl *cl, const oclab_gemv_problem *p, uint64_t m, int tune, oclab_gemv_kernel *best,
+                       cJSON **tuning)
+{
+    cl_int err = CL_SUCCESS;
+    oclab_gemv_variant cand[MAX_CANDIDATES];
+    oclab_gemv_kernel kern[MAX_CANDIDATES];
+    double error[MAX_CANDIDATES], samples[MAX_CANDIDATES][TUNE_ROUNDS], median[MAX_CANDIDATES];
+    int built[MAX_CANDIDATES] = {0}, ok[MAX_CANDIDATES] = {0};
+    int n = oclab_gemv_candidates(cl->info, p->format, m, cand, MAX_CANDIDATES);
+    int chosen = -1, any_built = 0;
+    memset(kern, 0, sizeof kern);
+    if (!tune)
+        n = 1;
+    for (int i = 0; i < n; i++) {
+        if (oclab_gemv_kernel_build(cl, p->format, m, &cand[i], p->k, &kern[i]) != CL_SUCCESS)
+            continue; /* logged; another candidate may build */
+        built[i] = any_built = 1;
+        cl_int verr = CL_SUCCESS;
+        error[i] = oclab_gemv_verify(cl, &kern[i], p, &verr);
+        ok[i] = verr == CL_SUCCESS && error[i] <= oclab_gemv_tolerance(p->format, p->k);
+    }
+    if (!any_built) {
+        err = CL_BUILD_PROGRAM_FAILURE;
+        goto cleanup;
+    }
+    /* Round-robin samples, so drift of the shared machine hits every candidate alike. */
+    int verified = 0;
+    for (int i = 0; i < n; i++)
+        verified += ok[i];
+    for (int r = 0; tune && verified > 1 && r < TUNE_ROUNDS; r++) {
+        for (int i = 0; i < n; i++) {
+            if (!ok[i])
+                continue;
+            oclab_gemv_launch l = {cl, &kern[i], p};
+            double host;
+            CL_TRY(oclab_time_sample(cl, oclab_gemv_launch_fn, &l, r + 1, &samples[i][r], &host));
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        oclab_stats st;
+        median[i] = NAN;
+        if (ok[i] && tune && verified > 1) {
+            oclab_stats_of(samples[i], TUNE_ROUNDS, &st);
+            median[i] = st.median;
+        }
+        if (ok[i] && (chosen < 0 || (median[i] < median[chosen])))
+            chosen = i;
+    }
+    if (chosen < 0) /* nothing verified: hand back the first that built; the caller's check reports it */
+        for (int i = 0; i < n && chosen < 0; i++)
+            if (built[i])
+                chosen = i;
+    if (tuning) {
+        char name[64];
+        *tuning = cJSON_CreateObject();
+        cJSON_AddStringToObject(*tuning, "format", rl_format_name(p->format));
+        cJSON_AddNumberToObject(*tuning, "m", (double)m);
+        cJSON *shape = cJSON_AddObjectToObject(*tuning, "shape");
+        cJSON_AddNumberToObject(shape, "n", (double)p->n);
+        cJSON_AddNumberToObject(shape, "k", (double)p->k);
+        cJSON_AddBoolToObject(*tuning, "tuned", tune);
+        cJSON_AddItemToObject(*tuning, "chosen", oclab_gemv_variant_json(&cand[chosen]));
+        cJSON *list = cJSON_AddArrayToObject(*tuning, "candidates");
+        for (int i = 0; i < n; i++) {
+            cJSON *c = oclab_gemv_variant_json(&cand[i]);
+            cJSON_AddBoolToObject(c, "built", built[i]);
+            cJSON_AddBoolToObject(c, "verified", ok[i]);
+            if (built[i])
+                cJSON_AddNumberToObject(c, "max_rel_error", error[i]);
+            if (!isnan(median[i]))
+                cJSON_AddNumberToObject(c, "median_s", median[i]);
+            cJSON_AddItemToArray(list, c);
+        }
+        variant_name(&cand[chosen], name, sizeof name);
+        oclab_debug("gemv %s M=%llu: chose %s", rl_format_name(p->format), (unsigned long long)m, name);
+    }
+    *best = kern[chosen];
+    memset(&kern[chosen], 0, sizeof kern[chosen]);
+cleanup:
+    for (int i = 0; i < n; i++)
+        oclab_gemv_kernel_free(&kern[i]);
+    return err;
+}

@@ -1,0 +1,383 @@
+/* Decode GEMV / small-M GEMM: Y[M,N] = X[M,K] * W^T, W stored N x K (row n = output n), X and Y f32.
+ * Weights in the split device layout (blocks.h): W holds the values / quants of each row contiguous,
+ * S the per-block fp16 scales (q8_0, q4_0) or the per-row f32 scales (i8_pc); unused otherwise.
+ * X rows are XSTRIDE floats apart (K rounded up to 16, zero padded: aligned vector loads).
+ * XS holds the sums of X over each 32-weight block ([M][K/32], prepared with X; int formats only).
+ * Dequantization is fused into the dot product; nothing dequantized is written back.
+ *
+ * Integer weights are unpacked without int->float conversions (one shuffle unit on many CPUs): the bits
+ * of q go straight into the mantissa of 1.0f, m = 1 + q/16 (q4_0 nibble) or 1 + (q+128)/256 (int8),
+ * exact, so the weight value is the affine A*m + B (q4_0: q-8 = 16m-24; int8: q = 256m-384). The
+ * B part and the -8 of q4_0 fold into the block sums of X: sum_j v_j x_j = A sum_j m_j x_j + B XS.
+ *
+ * One source, variants by build options:
+ *   FORMAT  FMT_F32 | FMT_F16 | FMT_Q8_0 | FMT_Q4_0 | FMT_I8_PC
+ *   M       batch rows: every weight is read once and used for all M rows of X
+ *   ROWS    output rows per work-item (shares the X loads between rows)
+ *   UNROLL  independent accumulator sets (breaks the FMA latency chain)
+ *   LANES   work-items splitting one row set along K, summed in local memory (1 = no reduction;
+ *           CPUs want 1, GPUs a power of two >= 16)
+ *   WG      work-group size (a multiple of LANES)
+ *   FOLD    int formats: scale the per-block partial sums and correct with XS (fewest operations per
+ *           weight, best at small M), or 0: dequantize each weight once (A*d*m + B*d) and reuse it for
+ *           all M rows (fewest operations per X row, best at larger M) */
+#include "blocks.h"
+
+#define FMT_F32 0
+#define FMT_F16 1
+#define FMT_Q8_0 2
+#define FMT_Q4_0 3
+#define FMT_I8_PC 4
+
+#ifndef FORMAT
+#define FORMAT FMT_F32
+#endif
+#ifndef M
+#define M 1
+#endif
+#ifndef ROWS
+#define ROWS 1
+#endif
+#ifndef UNROLL
+#define UNROLL 1
+#endif
+#ifndef LANES
+#define LANES 1
+#endif
+#ifndef WG
+#define WG 8
+#endif
+#ifndef FOLD
+#define FOLD 0
+#endif
+/* Whole vectors are read straight through vector pointers where rows are aligned to them: vloadn only
+ * assumes element alignment, and some drivers (POCL 3.1) split it (float16 into two halves and an
+ * insert, char16 into 16-bit pieces). Always true for q8_0/q4_0 (K a multiple of 32); for f32 and i8_pc
+ * the host sets it when K is a multiple of 16. X rows are padded to a multiple of 16 floats (XSTRIDE). */
+#ifndef ALIGNED16
+#define ALIGNED16 1
+#endif
+
+#define BLOCK_SCALED (FORMAT == FMT_Q8_0 || FORMAT == FMT_Q4_0)
+#define AFFINE (FORMAT == FMT_Q8_0 || FORMAT == FMT_Q4_0 || FORMAT == FMT_I8_PC)
+#define FOLDED (AFFINE && FOLD)
+#if FORMAT == FMT_Q4_0
+#define AFF_A 16.0f
+#define AFF_B (-24.0f)
+#else
+#define AFF_A 256.0f
+#define AFF_B (-384.0f)
+#endif
+
+/* Bytes of one row in W, and of one row's scales in S. */
+#if FORMAT == FMT_F32
+#define ROW_BYTES(k) ((size_t)(k) * 4)
+#elif FORMAT == FMT_F16
+#define ROW_BYTES(k) ((size_t)(k) * 2)
+#elif FORMAT == FMT_Q4_0
+#define ROW_BYTES(k) ((size_t)(k) / 2)
+#else
+#define ROW_BYTES(k) ((size_t)(k))
+#endif
+#if BLOCK_SCALED
+#define SCALE_BYTES(k) ((size_t)(k) / QK * 2)
+#elif FORMAT == FMT_I8_PC
+#define SCALE_BYTES(k) ((size_t)4)
+#else
+#define SCALE_BYTES(k) ((size_t)0)
+#endif
+
+/* Bytes 0..15 of a 16-byte int8 vector into mantissas: m = 1 + (q + 128) / 256. */
+inline float16 int8_mantissa(uchar16 q)
+{
+    uint16 u = convert_uint16(q);
+    return as_float16(((u << 15) ^ (uint16)(0x80u << 15)) | (uint16)0x3f800000u);
+}
+
+/* Chunk C (weights 32C..32C+31) of a row as two float16 halves: values (f32, f16) or mantissas (int). */
+inline void load_chunk(const __global uchar *w, uint c, float16 *lo, float16 *hi)
+{
+#if FORMAT == FMT_F32 && ALIGNED16
+    *lo = ((const __global float16 *)w)[2 * c];
+    *hi = ((const __global float16 *)w)[2 * c + 1];
+#elif FORMAT == FMT_F32
+    *lo = vload16(2 * c, (const __global float *)w);
+    *hi = vload16(2 * c + 1, (const __global float *)w);
+#elif FORMAT == FMT_F16
+    *lo = vload_half16(2 * c, (const __global half *)w);
+    *hi = vload_half16(2 * c + 1, (const __global half *)w);
+#elif FORMAT == FMT_Q4_0
+    /* One widening gives both nibbles in 32-bit lanes; each lands in mantissa bits 19..22. */
+    uint16 u = convert_uint16(((const __global uchar16 *)w)[c]);
+    *lo = as_float16(((u << 19) & (uint16)(0xfu << 19)) | (uint16)0x3f800000u);
+    *hi = as_float16(((u << 15) & (uint16)(0xfu << 19)) | (uint16)0x3f800000u);
+#elif ALIGNED16 /* q8_0, and i8_pc with K a multiple of 16: 16-byte aligned chunks */
+    *lo = int8_mantissa(((const __global uchar16 *)w)[2 * c]);
+    *hi = int8_mantissa(((const __global uchar16 *)w)[2 * c + 1]);
+#else
+    *lo = int8_mantissa(vload16(2 * c, w));
+    *hi = int8_mantissa(vload16(2 * c + 1, w));
+#endif
+}
+
+/* One weight outside the 32-chunks (K not a multiple of 32: f32, f16 and i8_pc only), as its value. */
+inline float load_one(const __global uchar *w, uint j)
+{
+#if FORMAT == FMT_F32
+    return ((const __global float *)w)[j];
+#elif FORMAT == FMT_F16
+    return vload_half(j, (const __global half *)w);
+#else
+    return (float)((const __global char *)w)[j];
+#endif
+}
+
+inline float hsum16(float16 v)
+{
+    float8 a = v.lo + v.hi;
+    float4 b = a.lo + a.hi;
+    float2 c = b.lo + b.hi;
+    return c.x + c.y;
+}
+
+/* ACCUMULATE: chunk of row r into accumulator A. FOLDED: A += d * sum(m * x) (block scale per chunk,
+ * i8_pc's row scale at the end); else the weights are values already (dequantized by PREPARE). */
+#if FOLDED && BLOCK_SCALED
+#define ACCUMULATE(a, r, xl, xh) a = fma((float16)d[r], fma(wh[r], xh, wl[r] * xl), a)
+#define PREPARE(r) (void)0
+#elif FOLDED
+#define ACCUMULATE(a, r, xl, xh) a = fma(wh[r], xh, fma(wl[r], xl, a))
+#define PREPARE(r) (void)0
+#elif AFFINE
+#define ACCUMULATE(a, r, xl, xh) a = fma(wh[r], xh, fma(wl[r], xl, a))
+#define PREPARE(r)                                                                                  \
+    do {                                                                                            \
+        float16 da = (float16)(AFF_A * d[r]), db = (float16)(AFF_B * d[r]);                         \
+        wl[r] = fma(wl[r], da, db);                                                                 \
+        wh[r] = fma(wh[r], da, db);                                                                 \
+    } while (0)
+#else
+#define ACCUMULATE(a, r, xl, xh) a = fma(wh[r], xh, fma(wl[r], xl, a))
+#define PREPARE(r) (void)0
+#endif
+
+/* Chunk CC of every row of the work-item into accumulator set U; DS(r) is row r's scale for it. */
+#define STEP(cc, u, DS)                                                                             \
+    do {                                                                                            \
+        float16 wl[ROWS], wh[ROWS];                                                                 \
+        float d[ROWS];                                                                              \
+        _Pragma("unroll") for (int r = 0; r < ROWS; r++) {                                          \
+            load_chunk(wrow[r], (cc), &wl[r], &wh[r]);                                              \
+            d[r] = DS(r);                                                                           \
+            PREPARE(r);                                                                             \
+        }                                                                                           \
+        (void)d;                                                                                    \
+        _Pragma("unroll") for (int m = 0; m < M; m++) {                                             \
+            float16 xl = ((const __global float16 *)(x + (size_t)m * xstride))[2 * (cc)];           \
+            float16 xh = ((const __global float16 *)(x + (size_t)m * xstride))[2 * (cc) + 1];       \
+            _Pragma("unroll") for (int r = 0; r < ROWS; r++) ACCUMULATE(acc[m][r][u], r, xl, xh);   \
+        }                                                                                           \
+    } while (0)
+
+/* Int formats step through GROUP = 16 chunks at a time: the 16 fp16 scales of a row come with one
+ * vload_half16 (a vector conversion where the hardware has one; scalar vload_half may be emulated bit
+ * by bit) and the folded correction takes one vector FMA per 16 blocks. Float formats step UNROLL. */
+#if AFFINE
+#define GROUP 16
+#else
+#define GROUP UNROLL
+#endif
+/* Unrolled for small M; with several X rows the step is long enough and the scale comes from a small
+ * private array (a bounded program size keeps the build time of M = 16 variants short). */
+#if UNROLL == 1 && M * ROWS >= 4
+#define GROUP_UNROLL _Pragma("unroll 1")
+#else
+#define GROUP_UNROLL _Pragma("unroll")
+#endif
+#if BLOCK_SCALED
+#define GROUP_SCALE(r) ds[r][g]
+/* leftover blocks: when they are among the row's last 16, those 16 scales are fetched at once (dt) */
+#define ONE_SCALE(r) (tail16 ? dt[r][c + 16 - nchunk] : vload_half(c, (const __global half *)srow[r]))
+#elif FORMAT == FMT_I8_PC
+#define GROUP_SCALE(r) rs[r]
+#define ONE_SCALE(r) rs[r]
+#else
+#define GROUP_SCALE(r) 1.0f
+#define ONE_SCALE(r) 1.0f
+#endif
+
+/* GROUP chunks from chunk C: their scales first (block-scaled formats), then the steps, then the
+ * folded correction (one vector FMA per 16 blocks and X row). */
+#if BLOCK_SCALED
+#define GROUP_SCALES(c)                                                                             \
+    float16 d16[ROWS];                                                                              \
+    float ds[ROWS][16];                                                                             \
+    _Pragma("unroll") for (int r = 0; r < ROWS; r++) {                                              \
+        d16[r] = vload_half16((c) / 16, (const __global half *)srow[r]);                            \
+        vstore16(d16[r], 0, ds[r]);                                                                 \
+    }
+#define CORR_TERM(r) corr[m][r] = fma(d16[r], xs16, corr[m][r])
+#else
+#define GROUP_SCALES(c)
+#define CORR_TERM(r) corr[m][r] += xs16
+#endif
+#if FOLDED
+#define GROUP_CORR(c)                                                                               \
+    _Pragma("unroll") for (int m = 0; m < M; m++) {                                                 \
+        float16 xs16 = vload16((c) / 16, xs + (size_t)m * nchunk);                                  \
+        _Pragma("unroll") for (int r = 0; r < ROWS; r++) CORR_TERM(r);                              \
+    }
+#else
+#define GROUP_CORR(c)
+#endif
+#define GROUP_BODY(c)                                                                               \
+    do {                                                                                            \
+        GROUP_SCALES(c)                                                                             \
+        GROUP_UNROLL for (int g = 0; g < GROUP; g++) STEP((c) + g, g % UNROLL, GROUP_SCALE);        \
+        GROUP_CORR(c)                                                                               \
+    } while (0)
+
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void gemv(const __global uchar *w, const __global uchar *s, const __global float *x,
+          const __global float *xs, __global float *y, uint n, uint k, uint xstride)
+{
+    const uint lane = get_local_id(0) % LANES;
+    const uint row0 = (get_group_id(0) * (WG / LANES) + get_local_id(0) / LANES) * ROWS;
+    const uint nchunk = k / QK;
+
+    const __global uchar *wrow[ROWS];
+    const __global uchar *srow[ROWS];
+    float rs[ROWS]; /* i8_pc's row scales */
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        /* Rows past N (odd N) read the last row and are not stored. */
+        uint row = min(row0 + r, n - 1);
+        wrow[r] = w + (size_t)row * ROW_BYTES(k);
+        srow[r] = s + (size_t)row * SCALE_BYTES(k);
+#if FORMAT == FMT_I8_PC
+        rs[r] = *(const __global float *)srow[r];
+#else
+        rs[r] = 1.0f;
+#endif
+    }
+    (void)rs;
+
+    float16 acc[M][ROWS][UNROLL];
+#pragma unroll
+    for (int m = 0; m < M; m++)
+#pragma unroll
+        for (int r = 0; r < ROWS; r++)
+#pragma unroll
+            for (int u = 0; u < UNROLL; u++)
+                acc[m][r][u] = (float16)0.0f;
+#if FOLDED
+    /* sum over blocks of d * XS: vector part (whole groups) and scalar part (leftover blocks) */
+    float16 corr[M][ROWS];
+    float corr1[M][ROWS];
+#pragma unroll
+    for (int m = 0; m < M; m++)
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            corr[m][r] = (float16)0.0f;
+            corr1[m][r] = 0.0f;
+        }
+#endif
+
+    /* Lane L takes GROUP chunks out of every LANES * GROUP, then the leftovers one by one. */
+    const uint full = nchunk / (LANES * GROUP) * (LANES * GROUP);
+    for (uint c = lane * GROUP; c < full; c += LANES * GROUP)
+        GROUP_BODY(c);
+#if BLOCK_SCALED
+    float dt[ROWS][16];
+    const int tail16 = full < nchunk && nchunk >= 16 && nchunk - full <= 16;
+    if (tail16) {
+#pragma unroll
+        for (int r = 0; r < ROWS; r++)
+            vstore16(vload_half16(0, (const __global half *)srow[r] + (nchunk - 16)), 0, dt[r]);
+    }
+#endif
+    for (uint c = full + lane; c < nchunk; c += LANES) {
+        STEP(c, 0, ONE_SCALE);
+#if FOLDED
+#pragma unroll
+        for (int m = 0; m < M; m++)
+#pragma unroll
+            for (int r = 0; r < ROWS; r++)
+#if BLOCK_SCALED
+                corr1[m][r] = fma(ONE_SCALE(r), xs[(size_t)m * nchunk + c], corr1[m][r]);
+#else
+                corr1[m][r] += xs[(size_t)m * nchunk + c];
+#endif
+#endif
+    }
+
+    float sum[M][ROWS];
+#pragma unroll
+    for (int m = 0; m < M; m++)
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            float16 a = acc[m][r][0];
+#pragma unroll
+            for (int u = 1; u < UNROLL; u++)
+                a += acc[m][r][u];
+#if FOLDED
+            sum[m][r] = AFF_A * hsum16(a) + AFF_B * (hsum16(corr[m][r]) + corr1[m][r]);
+#else
+            sum[m][r] = hsum16(a);
+#endif
+        }
+
+#if !BLOCK_SCALED
+    /* K not a multiple of 32 (f32, f16, i8_pc): the last weights one by one, as values. */
+    for (uint j = nchunk * QK + lane; j < k; j += LANES) {
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+#if FORMAT == FMT_I8_PC && !FOLDED
+            float wj = load_one(wrow[r], j) * rs[r];
+#else
+            float wj = load_one(wrow[r], j);
+#endif
+#pragma unroll
+            for (int m = 0; m < M; m++)
+                sum[m][r] = fma(wj, x[(size_t)m * xstride + j], sum[m][r]);
+        }
+    }
+#endif
+
+#if LANES > 1
+    __local float red[WG * M * ROWS];
+    const uint slot = get_local_id(0) * (M * ROWS);
+#pragma unroll
+    for (int m = 0; m < M; m++)
+#pragma unroll
+        for (int r = 0; r < ROWS; r++)
+            red[slot + m * ROWS + r] = sum[m][r];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint half_lanes = LANES / 2; half_lanes > 0; half_lanes /= 2) {
+        if (lane < half_lanes)
+            for (int i = 0; i < M * ROWS; i++)
+                red[slot + i] += red[slot + half_lanes * (M * ROWS) + i];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lane != 0)
+        return;
+#pragma unroll
+    for (int m = 0; m < M; m++)
+#pragma unroll
+        for (int r = 0; r < ROWS; r++)
+            sum[m][r] = red[slot + m * ROWS + r];
+#endif
+
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        if (row0 + r >= n)
+            break;
+#pragma unroll
+        for (int m = 0; m < M; m++)
+#if FORMAT == FMT_I8_PC && FOLDED
+            y[(size_t)m * n + row0 + r] = sum[m][r] * rs[r];
+#else
+            y[(size_t)m * n + row0 + r] = sum[m][r];
+#endif
+    }
+}

@@ -1,0 +1,113 @@
+/* STREAM-style bandwidth kernels over float vectors of width VEC (-D VEC=n, see peak_common.h).
+ *
+ * Build with -D ONE_KERNEL -D OP_<NAME> to compile a single kernel per program (one failing build then
+ * skips one configuration, not the run); without ONE_KERNEL every kernel is compiled.
+ *
+ * All kernels share one argument list so the host sets them uniformly:
+ *   dst, x, y   buffers of VEC-wide vectors (read: dst holds one float partial sum per work-item)
+ *   s           scalar of scale and triad
+ *   per_wi      vectors each work-item handles per pass
+ *   wi_stride, k_stride   element index = gid * wi_stride + k * k_stride: (per_wi, 1) gives each
+ *               work-item a contiguous block (CPUs), (1, global size) interleaves them (coalesced on GPUs)
+ *   passes      sweeps over the work-item's elements in one launch, so launches over small (cache-resident)
+ *               arrays last long enough to time. What repeats is each work-item's own elements: on a GPU
+ *               the work-items advance together and the repeating set is the whole array; a CPU runtime
+ *               runs a group's work-items one after another, so the host gives CPUs one work-item per
+ *               group (and one group per core) for cache-sized sweeps. No barrier per pass: POCL turns
+ *               a barrier in a loop into a work-item loop per pass that ran copy/write ~8x slower. */
+#include "peak_common.h"
+
+#define VT VTYPE(float)
+
+#ifndef READ_ACC
+#define READ_ACC 8 /* independent accumulators: one is latency-bound far below cache bandwidth */
+#endif
+
+#define STREAM_ARGS                                                                                   \
+    global VT *restrict dst, global const VT *restrict x, global const VT *restrict y, float s,        \
+        uint per_wi, uint wi_stride, uint k_stride, uint passes
+
+/* Runs STMT for each of the work-item's elements i, PASSES times. */
+#define STREAM_LOOP(STMT)                                                                             \
+    const uint base = (uint)get_global_id(0) * wi_stride;                                             \
+    for (uint p = 0; p < passes; p++) {                                                               \
+        for (uint k = 0; k < per_wi; k++) {                                                           \
+            const uint i = base + k * k_stride;                                                       \
+            STMT;                                                                                     \
+        }                                                                                             \
+    }
+
+#if !defined(ONE_KERNEL) || defined(OP_READ)
+/* Sums x into READ_ACC independent accumulators; one float per work-item goes to dst (its traffic,
+ * 4 bytes per work-item, is not counted). The sum keeps the loads from being eliminated. */
+kernel void stream_read(global float *restrict dst, global const VT *restrict x,
+                        global const VT *restrict y, float s, uint per_wi, uint wi_stride,
+                        uint k_stride, uint passes)
+{
+    (void)y;
+    (void)s;
+    VT acc[READ_ACC];
+#pragma unroll
+    for (int j = 0; j < READ_ACC; j++)
+        acc[j] = (VT)(0.0f);
+    const uint base = (uint)get_global_id(0) * wi_stride;
+    for (uint p = 0; p < passes; p++) {
+        uint k = 0;
+        for (; k + READ_ACC <= per_wi; k += READ_ACC) {
+#pragma unroll
+            for (int j = 0; j < READ_ACC; j++)
+                acc[j] += x[base + (k + (uint)j) * k_stride];
+        }
+        for (; k < per_wi; k++)
+            acc[0] += x[base + k * k_stride];
+    }
+#pragma unroll
+    for (int j = 1; j < READ_ACC; j++)
+        acc[0] += acc[j];
+    dst[get_global_id(0)] = LANE_SUM(acc[0]);
+}
+#endif
+
+#if !defined(ONE_KERNEL) || defined(OP_WRITE)
+/* Float element e gets the bits of the integer e: distinct values, nothing a compressing memory can
+ * shrink, and only an integer add per vector (a conversion per vector halved L1 write bandwidth). */
+kernel void stream_write(STREAM_ARGS)
+{
+    (void)x;
+    (void)y;
+    (void)s;
+    STREAM_LOOP(dst[i] = AS(float)(i * (uint)VEC + LANE_INDEX))
+}
+#endif
+
+#if !defined(ONE_KERNEL) || defined(OP_COPY)
+kernel void stream_copy(STREAM_ARGS)
+{
+    (void)y;
+    (void)s;
+    STREAM_LOOP(dst[i] = x[i])
+}
+#endif
+
+#if !defined(ONE_KERNEL) || defined(OP_SCALE)
+kernel void stream_scale(STREAM_ARGS)
+{
+    (void)y;
+    STREAM_LOOP(dst[i] = s * x[i])
+}
+#endif
+
+#if !defined(ONE_KERNEL) || defined(OP_ADD)
+kernel void stream_add(STREAM_ARGS)
+{
+    (void)s;
+    STREAM_LOOP(dst[i] = x[i] + y[i])
+}
+#endif
+
+#if !defined(ONE_KERNEL) || defined(OP_TRIAD)
+kernel void stream_triad(STREAM_ARGS)
+{
+    STREAM_LOOP(dst[i] = x[i] + s * y[i])
+}
+#endif

@@ -1,0 +1,28 @@
+#ifndef OCLAB_REPORTS_PLOT_H
+#define OCLAB_REPORTS_PLOT_H
+/* Geometry of the log-log roofline chart: axis bounds (whole decades) and pixel placement. */
+#include "reports/view.h"
+
+/* A log axis: values LO..HI (powers of ten) map onto pixels PX_LO..PX_HI (PX_HI < PX_LO for y, since
+ * SVG y grows downwards). */
+typedef struct {
+    double lo, hi;
+    double px_lo, px_hi;
+} rpt_axis;
+
+typedef struct {
+    double width, height;     /* whole SVG */
+    double left, top;         /* plot area origin */
+    double plot_w, plot_h;    /* plot area size */
+    rpt_axis x;               /* arithmetic intensity, FLOP/byte */
+    rpt_axis y;               /* GFLOP/s */
+} rpt_plot;
+
+/* Pixel of VALUE on AXIS (log scale); values outside the bounds map outside the pixel range. */
+double rpt_axis_map(const rpt_axis *axis, double value);
+
+/* Chart layout for the ceilings, ridges and verified kernels of N profiles: axes span whole decades
+ * with some room around every ridge, kernel point and compute ceiling, at least two decades each. */
+void rpt_plot_fit(const rpt_profile *const *profiles, int n, rpt_plot *plot);
+
+#endif

@@ -1,0 +1,202 @@
+/* oclab report: profiles to files (report.h). */
+#include "reports/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/compare.h"
+#include "reports/doc.h"
+#include "reports/sections.h"
+#include "reports/svg.h"
+#include "reports/view.h"
+#include "reports/write.h"
+
+/* Each rendered document: three per device, three for the comparison. */
+typedef struct {
+    char **path;
+    char **text;
+    int n, cap;
+    int failed;
+} file_set;
+
+static void set_add(file_set *s, const char *dir, const char *stem, const char *ext, char *text)
+{
+    if (!s->failed && s->n == s->cap) {
+        int cap = s->cap ? 2 * s->cap : 8;
+        char **p = realloc(s->path, (size_t)cap * sizeof *p);
+        if (p)
+            s->path = p;
+        char **t = p ? realloc(s->text, (size_t)cap * sizeof *t) : NULL;
+        if (t)
+            s->text = t;
+        if (!p || !t)
+            s->failed = 1;
+        else
+            s->cap = cap;
+    }
+    size_t len = strlen(dir) + strlen(stem) + strlen(ext) + 3;
+    char *path = malloc(len);
+    if (s->failed || !path || !text) {
+        s->failed = 1;
+        free(path);
+        free(text);
+        return;
+    }
+    snprintf(path, len, "%s/%s.%s", dir, stem, ext);
+    s->path[s->n] = path;
+    s->text[s->n++] = text;
+}
+
+static void set_free(file_set *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        free(s->path[i]);
+        free(s->text[i]);
+    }
+    free(s->path);
+    free(s->text);
+}
+
+/* Renders DOC's HTML and Markdown and adds them with SVG under STEM. Takes ownership of SVG. */
+static void add_documents(file_set *s, const char *dir, const char *stem, char *svg, const char *title,
+                          const char *subtitle, const rpt_tables *tables)
+{
+    char svg_file[128];
+    snprintf(svg_file, sizeof svg_file, "%s.svg", stem);
+    if (!rpt_tables_ok(tables) || !svg) {
+        s->failed = 1;
+        free(svg);
+        return;
+    }
+    rpt_doc doc = {title, subtitle, svg, svg_file, tables};
+    set_add(s, dir, stem, "html", rpt_html(&doc));
+    set_add(s, dir, stem, "svg", svg);
+    set_add(s, dir, stem, "md", rpt_markdown(&doc));
+}
+
+static const char *json_string(const cJSON *obj, const char *key, const char *fallback)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(item) ? item->valuestring : fallback;
+}
+
+static void render_device(file_set *s, const char *dir, const rpt_profile *v)
+{
+    char title[320], subtitle[1024];
+    const cJSON *tool = cJSON_GetObjectItemCaseSensitive(v->json, "tool");
+    snprintf(title, sizeof title, "oclab report: %s", v->device);
+    snprintf(subtitle, sizeof subtitle, "Profile %s, measured %s on %s with oclab %s (%s).", v->source,
+             json_string(v->json, "date", "(no date)"), json_string(v->json, "host", "(unknown host)"),
+             json_string(tool, "version", "?"), json_string(tool, "git", "?"));
+    rpt_tables tables;
+    rpt_tables_init(&tables);
+    rpt_device_tables(v, &tables);
+    add_documents(s, dir, v->slug, rpt_svg_roofline(&v, 1, NULL), title, subtitle, &tables);
+    rpt_tables_free(&tables);
+}
+
+static void render_compare(file_set *s, const char *dir, const rpt_profile *const *v, int n)
+{
+    char subtitle[128];
+    snprintf(subtitle, sizeof subtitle, "%d devices, each from its own profile; the chart overlays their "
+                                        "rooflines and verified kernels.", n);
+    rpt_tables tables;
+    rpt_tables_init(&tables);
+    rpt_compare_tables(v, n, &tables);
+    add_documents(s, dir, "compare", rpt_svg_roofline(v, n, NULL), "oclab comparison", subtitle, &tables);
+    rpt_tables_free(&tables);
+}
+
+/* Makes each slug unique among the first I and distinct from "compare" by appending -2, -3 ... */
+static void unique_slug(rpt_profile *v, int i)
+{
+    char base[sizeof v[i].slug];
+    memcpy(base, v[i].slug, sizeof base);
+    for (int k = 2;; k++) {
+        int taken = strcmp(v[i].slug, "compare") == 0;
+        for (int j = 0; j < i && !taken; j++)
+            taken = strcmp(v[j].slug, v[i].slug) == 0;
+        if (!taken)
+            return;
+        char suffix[16];
+        int len = snprintf(suffix, sizeof suffix, "-%d", k);
+        snprintf(v[i].slug, sizeof v[i].slug, "%.*s%s", (int)sizeof v[i].slug - 1 - len, base, suffix);
+    }
+}
+
+void rpt_outputs_free(rpt_outputs *out)
+{
+    for (int i = 0; out && i < out->n; i++)
+        free(out->paths[i]);
+    if (out) {
+        free(out->paths);
+        out->paths = NULL;
+        out->n = 0;
+    }
+}
+
+int rpt_render(const cJSON *const *profiles, const char *const *names, int n, const char *out_dir,
+               rpt_outputs *written, char *err, size_t err_len)
+{
+    int rc = -1, read = 0, created = 0;
+    file_set files = {0};
+    rpt_profile *views = calloc(n > 0 ? (size_t)n : 1, sizeof *views);
+    const rpt_profile **ptrs = calloc(n > 0 ? (size_t)n : 1, sizeof *ptrs);
+    if (written) {
+        written->paths = NULL;
+        written->n = 0;
+    }
+    if (!views || !ptrs) {
+        snprintf(err, err_len, "out of memory");
+        goto cleanup;
+    }
+    if (n < 1) {
+        snprintf(err, err_len, "no profile given");
+        goto cleanup;
+    }
+    for (; read < n; read++) {
+        char why[512];
+        const char *name = names && names[read] ? names[read] : "profile";
+        if (rpt_profile_read(profiles[read], name, &views[read], why, sizeof why) != 0) {
+            snprintf(err, err_len, "%s: %s", name, why);
+            goto cleanup;
+        }
+        unique_slug(views, read);
+        ptrs[read] = &views[read];
+    }
+    for (int i = 0; i < n; i++)
+        render_device(&files, out_dir, &views[i]);
+    if (n > 1)
+        render_compare(&files, out_dir, ptrs, n);
+    if (files.failed) {
+        snprintf(err, err_len, "out of memory rendering the reports");
+        goto cleanup;
+    }
+    if (rpt_make_dirs(out_dir, &created, err, err_len) != 0)
+        goto cleanup;
+    if (rpt_write_texts_atomic((const char *const *)files.path, (const char *const *)files.text, files.n, err,
+                               err_len) != 0) {
+        rpt_remove_created(out_dir, created);
+        goto cleanup;
+    }
+    if (written) {
+        /* Hand the path strings over instead of copying them. */
+        written->paths = files.path;
+        written->n = files.n;
+        files.path = NULL;
+        for (int i = 0; i < files.n; i++)
+            free(files.text[i]);
+        free(files.text);
+        files.text = NULL;
+        files.n = 0;
+    }
+    rc = 0;
+cleanup:
+    set_free(&files);
+    for (int i = 0; i < read; i++)
+        rpt_profile_free(&views[i]);
+    free(views);
+    free(ptrs);
+    return rc;
+}

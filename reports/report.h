@@ -1,0 +1,35 @@
+#ifndef OCLAB_REPORTS_REPORT_H
+#define OCLAB_REPORTS_REPORT_H
+/* oclab report: renders measured profiles ("oclab.profile/1", DESIGN.md "Profiles") as files.
+ *
+ * One profile   -> OUT_DIR/<slug>.html (self-contained: inline CSS and SVG), <slug>.svg (the roofline),
+ *                  <slug>.md (GitHub Markdown linking the SVG). <slug> comes from device.name
+ *                  ("pthread-skylake-avx512-amd-epyc-..."), made unique with -2, -3 ... when devices
+ *                  share a name.
+ * Several       -> each device's three files, plus compare.html, compare.md and compare.svg (every
+ *                  device's roofline on one chart, a side-by-side table).
+ *
+ * Every profile is checked before anything is written, and the files are written all or nothing,
+ * each atomically (temporary file + rename); OUT_DIR and missing parents are created.
+ * Depends on roofline/ only (no OpenCL, no host/). */
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#define RPT_DEFAULT_OUT_DIR "oclab-report"
+
+typedef struct {
+    char **paths; /* OUT_DIR/<file>, in the order written: per device html, svg, md; then compare.* */
+    int n;
+} rpt_outputs;
+
+void rpt_outputs_free(rpt_outputs *out);
+
+/* Renders PROFILES[0..N) (NAMES[i]: where profile i came from, e.g. its file name, shown in the
+ * reports and error messages; may be NULL) into OUT_DIR. WRITTEN (may be NULL) receives the paths.
+ * 0 ok; -1 with a one-line reason in err: "NAME: not an oclab profile ...", "cannot write PATH: ...".
+ * On failure nothing is left in OUT_DIR. */
+int rpt_render(const cJSON *const *profiles, const char *const *names, int n, const char *out_dir,
+               rpt_outputs *written, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,256 @@
+/* Attention-decode kernel on the OpenCL device (POCL in CI): every KV format x GQA group (1, 4, 8) x
+ * several split counts against rl_attention_ref, with S = 1, S not a multiple of the tile or chunk,
+ * D = 64 and 128, large scores (stable softmax), rotating KV copies (the combine counters must reset
+ * between launches), and a corrupted KV cache that must fail verification. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/attention.h"
+#include "host/device.h"
+#include "roofline/quant.h"
+
+static oclab_device_list devices;
+static oclab_cl cl;
+
+#define MAX_PROGRAMS 16
+static oclab_attn_program programs[MAX_PROGRAMS];
+static int n_programs;
+
+/* Programs are built once per (kv, head_dim, group): each POCL build costs about a second. */
+static const oclab_attn_program *program_for(const rl_attn_shape *shape)
+{
+    uint64_t group = shape->heads / shape->kv_heads;
+    for (int i = 0; i < n_programs; i++)
+        if (programs[i].kv == shape->kv && programs[i].head_dim == shape->head_dim &&
+            programs[i].group == group)
+            return &programs[i];
+    assert_true(n_programs < MAX_PROGRAMS);
+    assert_int_equal(oclab_attn_program_build(&cl, shape, &programs[n_programs]), CL_SUCCESS);
+    return &programs[n_programs++];
+}
+
+static uint64_t rng_state;
+static float uniform(void) /* [-1, 1) */
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (float)((double)(rng_state >> 40) / (double)(1ULL << 23) - 1.0);
+}
+
+typedef struct {
+    void *k, *v;
+    float *q;
+    double *want;
+    size_t kv_bytes, outputs;
+} problem;
+
+static void problem_make(const rl_attn_shape *s, float q_gain, problem *p)
+{
+    uint64_t row_bytes;
+    assert_int_equal(rl_kv_row_bytes(s->kv, s->head_dim, &row_bytes, NULL, 0), 0);
+    uint64_t rows = s->batch * s->kv_heads * s->context;
+    size_t nq = (size_t)(s->batch * s->heads * s->head_dim);
+    float *raw = malloc((size_t)(rows * s->head_dim) * sizeof *raw);
+    p->kv_bytes = (size_t)(rows * row_bytes);
+    p->outputs = nq;
+    p->k = malloc(p->kv_bytes);
+    p->v = malloc(p->kv_bytes);
+    p->q = malloc(nq * sizeof *p->q);
+    p->want = malloc(nq * sizeof *p->want);
+    assert_true(raw && p->k && p->v && p->q && p->want);
+    rng_state = 0x5eed + s->context * 131 + s->heads;
+    for (size_t i = 0; i < nq; i++)
+        p->q[i] = q_gain * uniform();
+    for (uint64_t i = 0; i < rows * s->head_dim; i++)
+        raw[i] = uniform();
+    assert_int_equal(rl_encode_kv(s->kv, raw, rows, s->head_dim, p->k), 0);
+    for (uint64_t i = 0; i < rows * s->head_dim; i++)
+        raw[i] = uniform() + 0.25f; /* outputs away from zero */
+    assert_int_equal(rl_encode_kv(s->kv, raw, rows, s->head_dim, p->v), 0);
+    rl_attention_ref(s->kv, p->q, p->k, p->v, s->batch, s->heads, s->kv_heads, s->head_dim, s->context,
+                     p->want);
+    free(raw);
+}
+
+static void problem_free(problem *p)
+{
+    free(p->k);
+    free(p->v);
+    free(p->q);
+    free(p->want);
+}
+
+/* Runs SHAPE with each split on rotating copies; returns how many launches verified. */
+static int run_splits(const rl_attn_shape *s, const problem *p, const void *k_dev, const void *v_dev,
+                      const uint64_t *splits, int n_splits, double *worst)
+{
+    uint64_t max_split = 1;
+    for (int i = 0; i < n_splits; i++)
+        max_split = splits[i] > max_split ? splits[i] : max_split;
+    oclab_attn attn;
+    assert_int_equal(oclab_attn_create(&cl, program_for(s), s, p->q, k_dev, v_dev, 2, max_split, &attn),
+                     CL_SUCCESS);
+    float *got = malloc(p->outputs * sizeof *got);
+    assert_non_null(got);
+    int ok = 0;
+    *worst = 0.0;
+    for (int i = 0; i < n_splits; i++) {
+        for (int copy = 0; copy < 3; copy++) { /* the same copy twice: counters were reset */
+            cl_event ev = NULL;
+            double err;
+            memset(got, 0xff, p->outputs * sizeof *got); /* NaN: stale output cannot pass */
+            assert_int_equal(oclab_attn_enqueue(&attn, copy, splits[i], &ev), CL_SUCCESS);
+            assert_int_equal(clWaitForEvents(1, &ev), CL_SUCCESS);
+            clReleaseEvent(ev);
+            assert_int_equal(oclab_attn_read(&attn, got), CL_SUCCESS);
+            ok += oclab_attn_verify(got, p->want, p->outputs, &err);
+            if (!(err <= *worst))
+                *worst = err;
+        }
+    }
+    free(got);
+    oclab_attn_release(&attn);
+    return ok;
+}
+
+static void check_shape(rl_format kv, uint64_t batch, uint64_t heads, uint64_t kv_heads, uint64_t head_dim,
+                        uint64_t context, float q_gain, const uint64_t *splits, int n_splits)
+{
+    rl_attn_shape s = {batch, heads, kv_heads, head_dim, context, kv, RL_FMT_F32, RL_FMT_F32};
+    problem p;
+    double worst;
+    problem_make(&s, q_gain, &p);
+    int ok = run_splits(&s, &p, p.k, p.v, splits, n_splits, &worst);
+    if (ok != 3 * n_splits)
+        fprintf(stderr, "FAIL %s B=%llu Hq=%llu Hkv=%llu D=%llu S=%llu: max_rel_error %g\n",
+                rl_format_name(kv), (unsigned long long)batch, (unsigned long long)heads,
+                (unsigned long long)kv_heads, (unsigned long long)head_dim, (unsigned long long)context,
+                worst);
+    assert_int_equal(ok, 3 * n_splits);
+    assert_true(worst < 2e-3);
+    problem_free(&p);
+}
+
+static const rl_format kv_formats[] = {RL_FMT_F32, RL_FMT_F16, RL_FMT_Q8_0};
+
+/* D = 64, every format and group; S = 1, a partial tile (37 = 2 x 16 + 5), uneven chunks (split 3 ->
+ * 13 + 13 + 11, split 7 -> chunks of 6 with a last of 1), one row per chunk (split 64 -> 37 chunks). */
+static void test_d64_all_formats_groups_splits(void **state)
+{
+    (void)state;
+    const uint64_t splits[] = {1, 2, 3, 7, 64};
+    const uint64_t heads[][2] = {{4, 4}, {8, 2}, {8, 1}}; /* groups 1, 4, 8 */
+    for (int f = 0; f < 3; f++) {
+        for (int h = 0; h < 3; h++) {
+            check_shape(kv_formats[f], 2, heads[h][0], heads[h][1], 64, 1, 1.0f, splits, 2);
+            check_shape(kv_formats[f], 2, heads[h][0], heads[h][1], 64, 37, 1.0f, splits, 5);
+        }
+    }
+}
+
+/* D = 128: a longer context with several full tiles and chunks of uneven length (300 / 7). */
+static void test_d128_formats_splits(void **state)
+{
+    (void)state;
+    const uint64_t splits[] = {1, 4, 7};
+    check_shape(RL_FMT_F16, 1, 8, 2, 128, 300, 1.0f, splits, 3);
+    check_shape(RL_FMT_Q8_0, 2, 8, 1, 128, 300, 1.0f, splits, 3);
+    check_shape(RL_FMT_F32, 1, 4, 4, 128, 300, 1.0f, splits, 3);
+}
+
+/* Scores in the hundreds: a softmax without the running max overflows exp. */
+static void test_large_scores_are_stable(void **state)
+{
+    (void)state;
+    const uint64_t splits[] = {1, 5};
+    check_shape(RL_FMT_F16, 1, 8, 2, 64, 100, 300.0f, splits, 2);
+}
+
+/* A KV cache changed on the device after the reference was taken must fail verification. */
+static void test_corrupted_kv_fails(void **state)
+{
+    (void)state;
+    rl_attn_shape s = {1, 8, 2, 64, 40, RL_FMT_Q8_0, RL_FMT_F32, RL_FMT_F32};
+    const uint64_t splits[] = {1, 3};
+    problem p;
+    double worst;
+    problem_make(&s, 1.0f, &p);
+    unsigned char *bad = malloc(p.kv_bytes);
+    assert_non_null(bad);
+    memcpy(bad, p.v, p.kv_bytes);
+    for (size_t i = 0; i < p.kv_bytes / 2; i++) /* the first KV head's V rows, scrambled */
+        bad[i] = (unsigned char)(bad[i] * 7u + 3u);
+    assert_int_equal(run_splits(&s, &p, p.k, bad, splits, 2, &worst), 0);
+    assert_true(worst > 2e-3);
+    assert_int_equal(run_splits(&s, &p, p.k, p.v, splits, 2, &worst), 6); /* and the intact one passes */
+    free(bad);
+    problem_free(&p);
+}
+
+static void test_chunks(void **state)
+{
+    (void)state;
+    uint64_t chunk;
+    assert_int_equal(oclab_attn_chunks(37, 3, &chunk), 3);
+    assert_int_equal(chunk, 13);
+    assert_int_equal(oclab_attn_chunks(37, 7, &chunk), 7);
+    assert_int_equal(chunk, 6);
+    assert_int_equal(oclab_attn_chunks(37, 64, &chunk), 37);
+    assert_int_equal(chunk, 1);
+    assert_int_equal(oclab_attn_chunks(1, 8, &chunk), 1);
+    assert_int_equal(oclab_attn_chunks(10, 4, &chunk), 4); /* 3 + 3 + 3 + 1 */
+    assert_int_equal(chunk, 3);
+    assert_int_equal(oclab_attn_chunks(8, 3, &chunk), 3); /* 3 + 3 + 2 */
+    assert_int_equal(oclab_attn_chunks(9, 4, &chunk), 3); /* chunks of 3: a fourth would be empty */
+}
+
+static void test_unsupported_shapes(void **state)
+{
+    (void)state;
+    char err[256];
+    rl_attn_shape s = {1, 32, 8, 128, 16, RL_FMT_Q4_0, RL_FMT_F32, RL_FMT_F32};
+    assert_int_equal(oclab_attn_supported(&s, err, sizeof err), -1);
+    s.kv = RL_FMT_Q8_0;
+    assert_int_equal(oclab_attn_supported(&s, err, sizeof err), 0);
+    s.head_dim = 48; /* not a multiple of 32 */
+    assert_int_equal(oclab_attn_supported(&s, err, sizeof err), -1);
+    s.kv = RL_FMT_F16;
+    assert_int_equal(oclab_attn_supported(&s, err, sizeof err), 0);
+    s.kv_heads = 3;
+    assert_int_equal(oclab_attn_supported(&s, err, sizeof err), -1);
+}
+
+int main(void)
+{
+    int index, count = 0;
+    const char *sel = getenv("OCLAB_DEVICE");
+    if (oclab_device_find(&devices, sel ? sel : "all", &index, 1, &count) != 0 || count == 0) {
+        fprintf(stderr, "skipped: no OpenCL device\n");
+        return 77;
+    }
+    if (oclab_cl_open(&cl, &devices.devices[index], NULL) != CL_SUCCESS) {
+        fprintf(stderr, "skipped: cannot open the OpenCL device\n");
+        return 77;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chunks),
+        cmocka_unit_test(test_unsupported_shapes),
+        cmocka_unit_test(test_d64_all_formats_groups_splits),
+        cmocka_unit_test(test_d128_formats_splits),
+        cmocka_unit_test(test_large_scores_are_stable),
+        cmocka_unit_test(test_corrupted_kv_fails),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    for (int i = 0; i < n_programs; i++)
+        oclab_attn_program_release(&programs[i]);
+    oclab_cl_close(&cl);
+    oclab_device_list_free(&devices);
+    return rc;
+}

@@ -1,0 +1,218 @@
+/* The decode framework: cold-copy arithmetic, option parsing, the kernels[] record (placement against
+ * the profile's roof and against the probe, drift flag, invalid entries), and the probe on the device. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "host/decode.h"
+#include "host/device.h"
+#include "host/log.h"
+#include "host/profile.h"
+
+static void test_cold_copies(void **state)
+{
+    (void)state;
+    oclab_device_info info;
+    memset(&info, 0, sizeof info);
+    info.global_cache_bytes = 32u << 20;
+    info.global_mem_bytes = 4ull << 30;
+    /* 4 x 32 MiB = 128 MiB of copies: 25 MB -> 6, 1 MiB -> 128, 200 MB -> 1 */
+    assert_int_equal(oclab_cold_copies(&info, 11008ull * 4096 / 32 * 18), 6);
+    assert_int_equal(oclab_cold_copies(&info, 1u << 20), 128);
+    assert_int_equal(oclab_cold_copies(&info, 200000000), 1);
+    /* bounded by a quarter of global memory (1 GiB): 300 MiB -> 3 wanted... only 3 fit */
+    info.global_cache_bytes = 512u << 20;
+    assert_int_equal(oclab_cold_copies(&info, 300u << 20), 3);
+    /* more than the quarter: still one copy */
+    assert_int_equal(oclab_cold_copies(&info, 2ull << 30), 1);
+    /* tiny operands are capped */
+    assert_int_equal(oclab_cold_copies(&info, 16), 1024);
+}
+
+static int parse(oclab_decode_opts *opts, int argc, char **argv)
+{
+    oclab_decode_opts_init(opts);
+    for (int i = 0; i < argc; i++) {
+        int r = oclab_decode_opt(opts, argc, argv, &i);
+        if (r != 1)
+            return -1;
+    }
+    return oclab_decode_opts_check(opts);
+}
+
+static void test_options(void **state)
+{
+    (void)state;
+    oclab_decode_opts o;
+    char *good[] = {"--family", "gemv", "--formats", "q4_0,f32", "--batch=1,2,16", "--shape", "37,4096",
+                    "--shape", "8,64", "--no-tune", "--no-baseline"};
+    assert_int_equal(parse(&o, 11, good), 0);
+    assert_true(o.run_gemv && !o.run_attention && !o.tune && !o.baseline);
+    assert_int_equal(o.n_gemv_formats, 2);
+    assert_int_equal(o.gemv_formats[0], RL_FMT_Q4_0);
+    assert_int_equal(o.n_gemv_batches, 3);
+    assert_int_equal(o.gemv_batches[2], 16);
+    assert_int_equal(o.n_gemv_shapes, 2);
+    assert_int_equal(o.gemv_shapes[0][0], 37);
+    assert_int_equal(o.gemv_shapes[1][1], 64);
+
+    char *bad_format[] = {"--formats", "q4_0,q5_k"};
+    assert_int_equal(parse(&o, 2, bad_format), -1);
+    char *bf16[] = {"--formats", "bf16"};
+    assert_int_equal(parse(&o, 2, bf16), -1);
+    char *zero_n[] = {"--shape", "0,4096"};
+    assert_int_equal(parse(&o, 2, zero_n), -1);
+    char *one_number[] = {"--shape", "4096"};
+    assert_int_equal(parse(&o, 2, one_number), -1);
+    char *k_not_32[] = {"--formats", "q4_0", "--shape", "64,100"};
+    assert_int_equal(parse(&o, 4, k_not_32), -1);
+    char *k_any_f32[] = {"--formats", "f32,i8_pc", "--shape", "64,100"};
+    assert_int_equal(parse(&o, 4, k_any_f32), 0);
+    char *bad_family[] = {"--family", "conv"};
+    assert_int_equal(parse(&o, 2, bad_family), -1);
+    char *bad_batch[] = {"--batch", "0"};
+    assert_int_equal(parse(&o, 2, bad_batch), -1);
+
+    /* attention flags only fill the options; --kv-heads pairs with --heads */
+    char *attn[] = {"--family", "attention", "--heads", "32,64", "--kv-heads", "8", "--head-dim", "128",
+                    "--context", "512,4096", "--kv", "f16,q8_0"};
+    assert_int_equal(parse(&o, 12, attn), 0);
+    assert_int_equal(o.n_attn_heads, 2);
+    assert_int_equal(o.attn_heads[1][0], 64);
+    assert_int_equal(o.attn_heads[1][1], 8);
+    assert_int_equal(o.n_attn_contexts, 2);
+    assert_int_equal(o.attn_kv[1], RL_FMT_Q8_0);
+    char *mha[] = {"--heads", "12"};
+    assert_int_equal(parse(&o, 2, mha), 0);
+    assert_int_equal(o.attn_heads[0][1], 12);
+    char *not_multiple[] = {"--heads", "12", "--kv-heads", "5"};
+    assert_int_equal(parse(&o, 4, not_multiple), -1);
+}
+
+/* A fake timing of a memory-bound kernel: 1 GB in 20 ms at a 100 GB/s roof, probe median 60 GB/s. */
+static void test_record(void **state)
+{
+    (void)state;
+    oclab_device_info info;
+    memset(&info, 0, sizeof info);
+    strcpy(info.name, "fake");
+    cJSON *profile = oclab_profile_new(&info);
+    oclab_decode_ctx ctx = {.profile = profile};
+    oclab_timing t;
+    memset(&t, 0, sizeof t);
+    t.device.min = 0.019;
+    t.device.median = 0.020;
+    t.device.max = 0.030;
+    t.device.n = t.host.n = t.reps = 9;
+    t.host = t.device;
+    double probe_samples[] = {50.0, 60.0, 70.0};
+    oclab_stats probe;
+    oclab_stats_of(probe_samples, 3, &probe);
+    oclab_kernel_result r = {
+        .family = "gemv", .format = "q4_0", .shape = cJSON_CreateObject(), .variant = cJSON_CreateObject(),
+        .timing = &t, .probe_gbs = &probe, .flops = 2e9, .flops_padded = 2e9, .bytes = 1e9,
+        .roof = {1000.0, 100.0}, .verified = 1, .max_rel_error = 1e-5,
+    };
+    oclab_decode_record(&ctx, &r);
+    const cJSON *k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 0);
+    assert_non_null(k);
+    static const char *keys[] = {"family", "format", "shape", "variant", "time_s", "gflops", "gbs", "intensity",
+                                 "roof_gflops", "efficiency", "probe_gbs", "efficiency_vs_probe", "bound",
+                                 "verified", "max_rel_error"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!cJSON_GetObjectItemCaseSensitive(k, keys[i]))
+            fail_msg("kernels[] entry lacks %s", keys[i]);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "gbs")->valuedouble, 50.0, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "gflops")->valuedouble, 100.0, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "roof_gflops")->valuedouble, 200.0, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency")->valuedouble, 0.5, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "probe_gbs")->valuedouble, 60.0, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency_vs_probe")->valuedouble, 50.0 / 60.0, 1e-9);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(k, "bound")->valuestring, "memory");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k, "drift"))); /* 70 / 50 > 1.3 */
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(k, "time_s"), "median")
+                           ->valuedouble, 0.020, 1e-12);
+
+    /* compute-bound: the probe roof is min(compute, I * probe) */
+    r.shape = cJSON_CreateObject();
+    r.variant = cJSON_CreateObject();
+    r.flops = 40e9; /* I = 40: beyond the ridge (10); 400 GFLOP/s attained of the 1000 roof */
+    t.device.median = 0.1;
+    oclab_decode_record(&ctx, &r);
+    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 1);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(k, "bound")->valuestring, "compute");
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency")->valuedouble, 0.4, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency_vs_probe")->valuedouble, 0.4, 1e-9);
+
+    /* invalid: recorded, never placed */
+    r.shape = cJSON_CreateObject();
+    r.variant = cJSON_CreateObject();
+    r.verified = 0;
+    r.max_rel_error = 0.5;
+    oclab_decode_record(&ctx, &r);
+    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 2);
+    assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k, "verified")));
+    assert_null(cJSON_GetObjectItemCaseSensitive(k, "gbs"));
+    assert_null(cJSON_GetObjectItemCaseSensitive(k, "efficiency"));
+    cJSON_Delete(profile);
+}
+
+/* The probe on the device: a plausible bandwidth, and oclab_decode_time interleaves it. */
+static cl_int probe_as_kernel(void *user, int rep, cl_event *first, cl_event *event)
+{
+    (void)first;
+    (void)rep;
+    oclab_cl *cl = user;
+    return clEnqueueMarkerWithWaitList(cl->queue, 0, NULL, event);
+}
+
+static void test_probe_on_device(void **state)
+{
+    (void)state;
+    oclab_device_list list = {0};
+    oclab_cl cl = {0};
+    oclab_probe *probe = NULL;
+    int sel = 0, count = 0;
+    oclab_verbosity = 0;
+    if (oclab_device_find(&list, getenv("OCLAB_DEVICE") ? getenv("OCLAB_DEVICE") : "0:0", &sel, 1, &count) != 0 ||
+        count < 1) {
+        fprintf(stderr, "skipped: no OpenCL device\n");
+        exit(77);
+    }
+    assert_int_equal(oclab_cl_open(&cl, &list.devices[sel], NULL), CL_SUCCESS);
+    assert_int_equal(oclab_probe_create(&cl, &probe), CL_SUCCESS);
+    double gbs = 0.0;
+    assert_int_equal(oclab_probe_sample(probe, &gbs), CL_SUCCESS);
+    assert_true(gbs > 0.1 && gbs < 1e5);
+    cJSON *profile = oclab_profile_new(&list.devices[sel]);
+    oclab_device_opts dev_opts;
+    oclab_device_opts_init(&dev_opts, "0:0");
+    oclab_decode_ctx ctx = {.cl = &cl, .dev_opts = &dev_opts, .budget_s = 0.001, .probe = probe, .profile = profile};
+    oclab_timing t;
+    oclab_stats p;
+    assert_int_equal(oclab_decode_time(&ctx, probe_as_kernel, &cl, &t, &p), CL_SUCCESS);
+    assert_true(t.reps >= 5);
+    assert_int_equal(p.n, t.reps); /* one probe sample after each kernel sample */
+    assert_true(p.median > 0.1);
+    cJSON_Delete(profile);
+    oclab_probe_free(probe);
+    oclab_cl_close(&cl);
+    oclab_device_list_free(&list);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cold_copies),
+        cmocka_unit_test(test_options),
+        cmocka_unit_test(test_record),
+        cmocka_unit_test(test_probe_on_device),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,169 @@
+/* oclab peak kernels on the OpenCL device (POCL in CI): every stream kernel in both layouts and the
+ * compute kernel of every supported precision produce what their host references say, and a
+ * deliberately wrong result is caught by the same verifiers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/device.h"
+#include "host/peak.h"
+
+static oclab_device_list devices;
+static oclab_cl cl;
+
+#define N_FLOATS (64 * 1024)
+
+/* Runs one stream launch of SHAPE on fresh buffers; OUT gets the destination (or read's partials). */
+static void run_stream(const oclab_stream_shape *shape, float *x, float *y, float *out)
+{
+    cl_program program = NULL;
+    cl_kernel kernel = NULL;
+    cl_mem dx = NULL, dy = NULL, dd = NULL;
+    cl_event event = NULL;
+    oclab_stream_fill(x, N_FLOATS, 11);
+    oclab_stream_fill(y, N_FLOATS, 12);
+    assert_int_equal(oclab_stream_build(&cl, shape->op, shape->vec, &program, &kernel), CL_SUCCESS);
+    assert_int_equal(oclab_cl_buffer(&cl, CL_MEM_READ_ONLY, N_FLOATS * sizeof(float), x, &dx), CL_SUCCESS);
+    assert_int_equal(oclab_cl_buffer(&cl, CL_MEM_READ_ONLY, N_FLOATS * sizeof(float), y, &dy), CL_SUCCESS);
+    assert_int_equal(oclab_cl_buffer(&cl, CL_MEM_READ_WRITE, N_FLOATS * sizeof(float), NULL, &dd), CL_SUCCESS);
+    assert_int_equal(oclab_stream_enqueue(&cl, kernel, shape, dd, dx, dy, &event), CL_SUCCESS);
+    size_t n = shape->op == OCLAB_STREAM_READ ? oclab_stream_items(shape) : oclab_stream_floats(shape);
+    assert_int_equal(oclab_cl_read(&cl, dd, n * sizeof(float), out), CL_SUCCESS);
+    clReleaseEvent(event);
+    oclab_cl_release_mem(&dx);
+    oclab_cl_release_mem(&dy);
+    oclab_cl_release_mem(&dd);
+    oclab_cl_release_kernel(&kernel);
+    oclab_cl_release_program(&program);
+}
+
+static void test_stream_kernels_verify(void **state)
+{
+    (void)state;
+    float *x = malloc(N_FLOATS * sizeof(float)), *y = malloc(N_FLOATS * sizeof(float));
+    float *out = malloc(N_FLOATS * sizeof(float));
+    char why[256];
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_non_null(out);
+    for (int op = 0; op < OCLAB_STREAM_OPS; op++) {
+        for (int interleaved = 0; interleaved < 2; interleaved++) {
+            /* 4 groups x 8 items x 37 vectors of 4 (odd count: read's remainder loop runs), 3 passes */
+            oclab_stream_shape s = {(oclab_stream_op)op, 4, 8, 4, interleaved, 37, 3};
+            assert_true(oclab_stream_floats(&s) <= N_FLOATS);
+            memset(out, 0xff, N_FLOATS * sizeof(float));
+            run_stream(&s, x, y, out);
+            int ok = oclab_stream_verify(&s, x, y, out, why, sizeof why);
+            if (ok != 0)
+                fprintf(stderr, "%s\n", why);
+            assert_int_equal(ok, 0);
+            /* one element or partial off by the smallest step of the fill is caught */
+            out[oclab_stream_items(&s) / 2] += 1.0f / 16.0f;
+            assert_int_equal(oclab_stream_verify(&s, x, y, out, why, sizeof why), -1);
+            assert_non_null(strstr(why, oclab_stream_op_name(s.op)));
+        }
+    }
+    free(x);
+    free(y);
+    free(out);
+}
+
+static void test_stream_byte_counts(void **state)
+{
+    (void)state;
+    oclab_stream_shape s = {OCLAB_STREAM_TRIAD, 16, 2, 3, 0, 10, 5};
+    assert_int_equal(oclab_stream_items(&s), 6);
+    assert_int_equal(oclab_stream_floats(&s), 6 * 10 * 16);
+    /* STREAM counting: 2 arrays read + 1 written, per pass */
+    assert_true(oclab_stream_bytes(&s) == 3.0 * 960 * 4 * 5);
+    s.op = OCLAB_STREAM_READ;
+    assert_true(oclab_stream_bytes(&s) == 1.0 * 960 * 4 * 5);
+    s.op = OCLAB_STREAM_COPY;
+    assert_true(oclab_stream_bytes(&s) == 2.0 * 960 * 4 * 5);
+}
+
+static void run_compute(const oclab_compute_shape *shape, void *out)
+{
+    cl_program program = NULL;
+    cl_kernel kernel = NULL;
+    cl_mem dout = NULL;
+    cl_event event = NULL;
+    size_t items = shape->wg * shape->groups;
+    assert_int_equal(oclab_compute_build(&cl, shape, &program, &kernel), CL_SUCCESS);
+    assert_int_equal(oclab_cl_buffer(&cl, CL_MEM_WRITE_ONLY, items * sizeof(double), NULL, &dout), CL_SUCCESS);
+    assert_int_equal(oclab_compute_enqueue(&cl, kernel, shape, dout, &event), CL_SUCCESS);
+    size_t elem = shape->prec == OCLAB_PREC_F64 ? sizeof(double) : 4;
+    assert_int_equal(oclab_cl_read(&cl, dout, items * elem, out), CL_SUCCESS);
+    clReleaseEvent(event);
+    oclab_cl_release_mem(&dout);
+    oclab_cl_release_kernel(&kernel);
+    oclab_cl_release_program(&program);
+}
+
+static void test_compute_closed_form(void **state)
+{
+    (void)state;
+    const oclab_device_info *info = cl.info;
+    double out[64];
+    char why[256];
+    int ran = 0;
+    for (int p = 0; p < OCLAB_PRECS; p++) {
+        if ((p == OCLAB_PREC_F64 && !info->has_fp64) || (p == OCLAB_PREC_F16 && !info->has_fp16))
+            continue;
+        int dot = p == OCLAB_PREC_I8 && info->has_int_dot;
+        for (cl_uint iters = 6; iters <= 7; iters++) { /* even and odd counts give different sums */
+            oclab_compute_shape s = {(oclab_precision)p, dot ? 1 : 4, dot, 4, 8, 2, iters};
+            memset(out, 0, sizeof out);
+            run_compute(&s, out);
+            int ok = oclab_compute_verify(&s, out, why, sizeof why);
+            if (ok != 0)
+                fprintf(stderr, "%s\n", why);
+            assert_int_equal(ok, 0);
+            /* one iteration fewer than claimed is caught */
+            s.iters = iters - 1;
+            assert_int_equal(oclab_compute_verify(&s, out, why, sizeof why), -1);
+            assert_non_null(strstr(why, oclab_precision_name(s.prec)));
+            ran++;
+        }
+    }
+    assert_true(ran >= 6); /* f32, int32, int8 at least, twice each */
+}
+
+static void test_compute_op_counts(void **state)
+{
+    (void)state;
+    /* FMA = 2 FLOPs per lane: 4 acc x 8 lanes x 10 iterations x (16 x 2) work-items x 2 */
+    oclab_compute_shape s = {OCLAB_PREC_F32, 8, 0, 4, 16, 2, 10};
+    assert_true(oclab_compute_ops(&s) == 2.0 * 4 * 8 * 10 * 32);
+    /* an int8 dot of 4 lanes with accumulate = 8 ops */
+    oclab_compute_shape d = {OCLAB_PREC_I8, 1, 1, 4, 16, 2, 10};
+    assert_true(oclab_compute_ops(&d) == 8.0 * 4 * 10 * 32);
+}
+
+int main(void)
+{
+    int index = 0, count = 0;
+    const char *sel = getenv("OCLAB_DEVICE");
+    if (oclab_device_find(&devices, sel ? sel : "all", &index, 1, &count) != 0 || count == 0) {
+        fprintf(stderr, "skipped: no OpenCL device\n");
+        return 77;
+    }
+    if (oclab_cl_open(&cl, &devices.devices[index], NULL) != CL_SUCCESS) {
+        fprintf(stderr, "skipped: cannot open the OpenCL device\n");
+        return 77;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stream_kernels_verify), cmocka_unit_test(test_stream_byte_counts),
+        cmocka_unit_test(test_compute_closed_form),   cmocka_unit_test(test_compute_op_counts),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    oclab_cl_close(&cl);
+    oclab_device_list_free(&devices);
+    return rc;
+}

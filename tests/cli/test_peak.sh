@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# oclab peak --quick: a complete profile (schema, DRAM and f32 ceilings, ridges = compute / DRAM), written
+# atomically; bad input fails before measuring, with one line and exit 2, leaving no file behind.
+source "$(dirname "$0")/../lib/assert.sh"
+require_device
+
+# Bad input first: each must fail fast, before any measuring.
+expect_usage_error "unknown flag" peak --bogus
+expect_usage_error "non-numeric --max-time" peak --max-time abc -o "$TMP/bad1.json"
+expect_usage_error "selector matching nothing" peak -d no-such-device-xyz -o "$TMP/bad2.json"
+expect_usage_error "unwritable output" peak --quick -o /nonexistent/dir/x.json
+expect_usage_error "missing -o value" peak -o
+for f in bad1 bad2; do [ ! -e "$TMP/$f.json" ] || fail "$f.json written after a usage error"; done
+
+start=$(date +%s)
+"$OCLAB" peak --quick -o "$TMP/p.json" >"$TMP/table.txt" 2>"$TMP/log" || fail "peak --quick failed: $(tail -5 "$TMP/log")"
+elapsed=$(( $(date +%s) - start ))
+[ "$elapsed" -lt 60 ] || fail "peak --quick took ${elapsed}s, want < 60"
+ls "$TMP" | grep -q '\.tmp' && fail "temporary file left behind"
+
+expect_eq "schema" "$(json_get "$TMP/p.json" 'd["schema"]')" "oclab.profile/1"
+dram=$(json_get "$TMP/p.json" '[c["gbs"] for c in d["ceilings"]["memory"] if c["level"]=="dram"][0]')
+f32=$(json_get "$TMP/p.json" '[c["gflops"] for c in d["ceilings"]["compute"] if c["precision"]=="f32"][0]')
+expect_eq "dram ceiling > 0" "$(python3 -c "print($dram > 0)")" True
+expect_eq "f32 ceiling > 0" "$(python3 -c "print($f32 > 0)")" True
+ridge=$(json_get "$TMP/p.json" '[r["flop_per_byte"] for r in d["ridges"] if r["precision"]=="f32"][0]')
+expect_close "f32 ridge = f32 / dram" "$ridge" "$(python3 -c "print($f32 / $dram)")" 1e-6
+# every ridge matches its compute ceiling
+json_get "$TMP/p.json" 'all(abs(r["flop_per_byte"] - [c["gflops"] for c in d["ceilings"]["compute"] if c["precision"]==r["precision"]][0] / '"$dram"') <= 1e-6 * r["flop_per_byte"] for r in d["ridges"])' \
+    | grep -q True || fail "a ridge disagrees with its compute ceiling"
+
+# the DRAM ceiling is the best kernel's own DRAM figure, recorded per kernel, every point verified
+expect_eq "dram = best kernel" "$(json_get "$TMP/p.json" 'abs(max(k.get("dram_gbs", 0) for k in d["measurements"]["bandwidth"]["kernels"].values()) - '"$dram"') < 1e-9')" True
+expect_eq "all points verified" "$(json_get "$TMP/p.json" 'all(p["verified"] for k in d["measurements"]["bandwidth"]["kernels"].values() for p in k["points"])')" True
+for k in read write copy scale add triad; do
+    json_get "$TMP/p.json" "d['measurements']['bandwidth']['kernels']['$k']['points'][0]['work_group']" >/dev/null \
+        || fail "kernel $k has no work-group recorded"
+done
+# the sweep reaches 4x the last-level cache
+expect_eq "sweep reaches 4x LLC" "$(json_get "$TMP/p.json" 'max(d["measurements"]["bandwidth"]["target_bytes"]) >= 4 * d["device"]["global_cache_bytes"]')" True
+# compute: verified, with the statistics of DESIGN.md; f16 either measured or skipped with a reason
+expect_eq "f32 verified" "$(json_get "$TMP/p.json" 'd["measurements"]["compute"]["f32"]["verified"]')" True
+json_get "$TMP/p.json" 'd["measurements"]["compute"]["f32"]["time_s"]["cv"]' >/dev/null || fail "no cv"
+expect_eq "f16 measured or skipped" "$(json_get "$TMP/p.json" '"f16" in d["measurements"]["compute"] or any(s["what"]=="compute f16" and s["reason"] for s in d["skipped"])')" True
+json_get "$TMP/p.json" 'd["measurements"]["latency"]["host_us"] > 0 and d["measurements"]["transfer"]["host_to_device"]["gbs"] > 0' \
+    | grep -q True || fail "latency or transfer missing"
+
+# human table on stdout names the ceilings; logs on stderr name the device
+grep -q "dram" "$TMP/table.txt" || fail "table lacks the dram ceiling"
+grep -q "f32" "$TMP/table.txt" || fail "table lacks f32"
+grep -q "measuring" "$TMP/log" || fail "log does not say which device was measured"
+echo "peak --quick: ${elapsed}s, dram $dram GB/s, f32 $f32 GFLOP/s"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The test command (README, CI): a -Werror build with the whole ctest suite, then an ASan+UBSan build
+# running the suite again. Build folders: build-test/ and build-asan/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCLAB_WERROR=ON
+cmake --build build-test -j"$jobs"
+ctest --test-dir build-test --output-on-failure -j"$jobs"
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DOCLAB_WERROR=ON -DOCLAB_SANITIZE=ON
+cmake --build build-asan -j"$jobs"
+# POCL and the ICD loader keep allocations alive until exit by design: leaks are not checked.
+ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs"
