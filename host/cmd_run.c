@@ -145,7 +145,12 @@ int oclab_cmd_run(int argc, char **argv)
     if (n_profiles > 0) {
         char err[512];
         rpt_outputs written;
-        if (rpt_render((const cJSON *const *)profiles, NULL, n_profiles, dir, &written, err, sizeof err) != 0) {
+        const char *names[MAX_RUN_DEVICES];
+        for (int i = 0; i < n_profiles; i++) {
+            const char *slash = strrchr(paths[i], '/');
+            names[i] = slash ? slash + 1 : paths[i];
+        }
+        if (rpt_render((const cJSON *const *)profiles, names, n_profiles, dir, &written, err, sizeof err) != 0) {
             oclab_error("report: %s", err);
             rc = OCLAB_EXIT_FAIL;
         } else {

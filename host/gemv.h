@@ -15,21 +15,29 @@
 /* Build-time parameters of kernels/gemv.cl (see its header comment). */
 typedef struct {
     int rows, unroll, lanes, wg, fold;
+    int il; /* the interleaved layout (16 rows per weight vector, X transposed) */
 } oclab_gemv_variant;
 
-/* Y[M,N] = X[M,K] * W^T on the device: COPIES identical copies of W (split layout: values/quants in
- * w[i], scales in s[i]), X of m_max rows, Y, and the reference Y for all m_max rows ([m][n]). */
+/* Y[M,N] = X[M,K] * W^T on the device: COPIES identical copies of W in the split layout (values/quants
+ * in w[i], scales in s[i]) and in the interleaved one (wi[i], si[i]), X of m_max rows (x, and
+ * transposed in xt: [k][m_max]), Y, and the reference Y for all m_max rows ([m][n]). */
 typedef struct {
     rl_format format;
     uint64_t n, k, m_max;
     uint64_t x_stride;     /* floats between X rows on the device: K rounded up to 16 */
     uint64_t weight_bytes; /* rl_weight_bytes: W's bytes per copy, scales included */
     int copies;
-    cl_mem *w, *s;
-    cl_mem x, xs, y; /* xs: sums of X over each 32-weight block, [m_max][k/32] (prepared with X) */
+    cl_mem *w, *s, *wi, *si;
+    cl_mem x, xt, xs, y; /* xs: sums of X over each 32-weight block, [m_max][k/32] (prepared with X) */
     float *x_host;
     double *ref;
 } oclab_gemv_problem;
+
+/* Rows of the split layout (N rows of ROW_BYTES, elements of ELEM bytes) -> the interleaved layout:
+ * groups of 16 rows, element e of the group's rows r = 0..15 at ((group * (ROW_BYTES / ELEM) + e) * 16
+ * + r) * ELEM; rows past N (N rounded up to 16) are zero. DST holds oclab_gemv_il_bytes. */
+uint64_t oclab_gemv_il_bytes(uint64_t n, uint64_t row_bytes);
+void oclab_gemv_interleave(const void *src, uint64_t n, uint64_t row_bytes, uint64_t elem, void *dst);
 
 /* Pseudo-random W (N x K) and X (m_max x K) from SEED, encoded in FORMAT, laid out for the device,
  * copied COPIES times; reference computed. Errors are logged. */

@@ -65,12 +65,41 @@ void oclab_gemv_split_layout(rl_format format, const void *encoded, uint64_t n, 
     }
 }
 
+uint64_t oclab_gemv_il_bytes(uint64_t n, uint64_t row_bytes)
+{
+    return (n + 15) / 16 * 16 * row_bytes;
+}
+
+void oclab_gemv_interleave(const void *src, uint64_t n, uint64_t row_bytes, uint64_t elem, void *dst)
+{
+    const unsigned char *in = src;
+    unsigned char *out = dst;
+    uint64_t per_row = row_bytes / elem;
+    memset(out, 0, oclab_gemv_il_bytes(n, row_bytes));
+    for (uint64_t row = 0; row < n; row++) {
+        unsigned char *group = out + row / 16 * 16 * row_bytes + row % 16 * elem;
+        for (uint64_t e = 0; e < per_row; e++)
+            memcpy(group + e * 16 * elem, in + row * row_bytes + e * elem, elem);
+    }
+}
+
+/* Element size of the weights and of the scales in the split layout (what one lane of a vector holds). */
+static uint64_t weight_elem(rl_format format)
+{
+    return format == RL_FMT_F32 ? 4 : format == RL_FMT_F16 ? 2 : 1;
+}
+
+static uint64_t scale_elem(rl_format format)
+{
+    return format == RL_FMT_I8_PC ? 4 : 2;
+}
+
 cl_int oclab_gemv_problem_create(oclab_cl *cl, rl_format format, uint64_t n, uint64_t k, uint64_t m_max,
                                  int copies, uint64_t seed, oclab_gemv_problem *p)
 {
     cl_int err = CL_SUCCESS;
     float *w = NULL, *xs = NULL, *xpad = NULL;
-    void *encoded = NULL, *scratch = NULL;
+    void *encoded = NULL, *scratch = NULL, *ilw = NULL, *ils = NULL;
     char reason[256] = "";
     memset(p, 0, sizeof *p);
     p->format = format;
@@ -90,7 +119,9 @@ cl_int oclab_gemv_problem_create(oclab_cl *cl, rl_format format, uint64_t n, uin
     p->ref = malloc(m_max * n * sizeof *p->ref);
     p->w = calloc((size_t)copies, sizeof *p->w);
     p->s = calloc((size_t)copies, sizeof *p->s);
-    if (!w || !encoded || !scratch || !p->x_host || !p->ref || !p->w || !p->s) {
+    p->wi = calloc((size_t)copies, sizeof *p->wi);
+    p->si = calloc((size_t)copies, sizeof *p->si);
+    if (!w || !encoded || !scratch || !p->x_host || !p->ref || !p->w || !p->s || !p->wi || !p->si) {
         err = CL_OUT_OF_HOST_MEMORY;
         CL_CHECK("malloc(gemv problem)");
     }
@@ -113,11 +144,23 @@ cl_int oclab_gemv_problem_create(oclab_cl *cl, rl_format format, uint64_t n, uin
     const void *wl, *sl;
     uint64_t wb, sb;
     oclab_gemv_split_layout(format, encoded, n, k, scratch, &wl, &wb, &sl, &sb);
+    uint64_t ilwb = oclab_gemv_il_bytes(n, wb / n), ilsb = sb ? oclab_gemv_il_bytes(n, sb / n) : 4;
+    ilw = malloc(ilwb);
+    ils = calloc(1, ilsb);
+    if (!ilw || !ils) {
+        err = CL_OUT_OF_HOST_MEMORY;
+        CL_CHECK("malloc(interleaved layout)");
+    }
+    oclab_gemv_interleave(wl, n, wb / n, weight_elem(format), ilw);
+    if (sb)
+        oclab_gemv_interleave(sl, n, sb / n, scale_elem(format), ils);
     for (int i = 0; i < copies; i++) {
         CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, wb, wl, &p->w[i]));
         /* Formats without scales get a tiny unused buffer: a kernel argument cannot be NULL everywhere. */
         CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, sb ? sb : 4, sb ? sl : NULL, &p->s[i]));
         p->copies = i + 1;
+        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, ilwb, ilw, &p->wi[i]));
+        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, ilsb, ils, &p->si[i]));
     }
     /* X rows padded to 16 floats (zeros) on the device, so the kernel's vector loads are aligned. */
     p->x_stride = (k + 15) / 16 * 16;
@@ -129,6 +172,10 @@ cl_int oclab_gemv_problem_create(oclab_cl *cl, rl_format format, uint64_t n, uin
     for (uint64_t i = 0; i < m_max; i++)
         memcpy(xpad + i * p->x_stride, p->x_host + i * k, k * sizeof *xpad);
     CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, m_max * p->x_stride * sizeof(float), xpad, &p->x));
+    for (uint64_t i = 0; i < m_max; i++) /* X transposed, [k][m_max], for the interleaved kernels */
+        for (uint64_t j = 0; j < k; j++)
+            xpad[j * m_max + i] = p->x_host[i * k + j];
+    CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, m_max * k * sizeof(float), xpad, &p->xt));
     /* Block sums of X: part of preparing the activations (as quantizing them is in llama.cpp). */
     uint64_t nblk = k / RL_QK;
     xs = calloc(m_max * nblk + 1, sizeof *xs);
@@ -151,6 +198,8 @@ cleanup:
     free(xpad);
     free(encoded);
     free(scratch);
+    free(ilw);
+    free(ils);
     if (err != CL_SUCCESS)
         oclab_gemv_problem_free(p);
     return err;
@@ -161,12 +210,17 @@ void oclab_gemv_problem_free(oclab_gemv_problem *p)
     for (int i = 0; i < p->copies; i++) {
         oclab_cl_release_mem(&p->w[i]);
         oclab_cl_release_mem(&p->s[i]);
+        oclab_cl_release_mem(&p->wi[i]);
+        oclab_cl_release_mem(&p->si[i]);
     }
+    oclab_cl_release_mem(&p->xt);
     oclab_cl_release_mem(&p->x);
     oclab_cl_release_mem(&p->xs);
     oclab_cl_release_mem(&p->y);
     free(p->w);
     free(p->s);
+    free(p->wi);
+    free(p->si);
     free(p->x_host);
     free(p->ref);
     memset(p, 0, sizeof *p);
@@ -203,9 +257,10 @@ cl_int oclab_gemv_kernel_build(oclab_cl *cl, rl_format format, uint64_t m, const
         oclab_error("gemv: no kernel for weight format %s", rl_format_name(format));
         return CL_INVALID_VALUE;
     }
-    snprintf(options, sizeof options, "-DFORMAT=%d -DM=%llu -DROWS=%d -DUNROLL=%d -DLANES=%d -DWG=%d -DFOLD=%d -DALIGNED16=%d",
+    snprintf(options, sizeof options,
+             "-DFORMAT=%d -DM=%llu -DROWS=%d -DUNROLL=%d -DLANES=%d -DWG=%d -DFOLD=%d -DALIGNED16=%d -DIL=%d",
              format_code(format), (unsigned long long)m, v->rows, v->unroll, v->lanes, v->wg, v->fold,
-             kern->aligned16);
+             kern->aligned16, v->il);
     CL_TRY(oclab_cl_build(cl, "gemv.cl", options, &kern->program));
     CL_TRY(oclab_cl_kernel(kern->program, "gemv", &kern->kernel));
 cleanup:
@@ -225,13 +280,15 @@ cl_int oclab_gemv_enqueue(oclab_cl *cl, const oclab_gemv_kernel *kern, const ocl
 {
     cl_int err = CL_SUCCESS;
     const oclab_gemv_variant *v = &kern->variant;
-    cl_uint n = (cl_uint)p->n, k = (cl_uint)p->k, xstride = (cl_uint)p->x_stride;
-    size_t rows_per_group = (size_t)(v->wg / v->lanes) * (size_t)v->rows;
+    cl_uint n = (cl_uint)p->n, k = (cl_uint)p->k;
+    cl_uint xstride = (cl_uint)(v->il ? p->m_max : p->x_stride);
+    /* interleaved: one work-item per 16-row group */
+    size_t rows_per_group = v->il ? (size_t)v->wg * 16 : (size_t)(v->wg / v->lanes) * (size_t)v->rows;
     size_t local = (size_t)v->wg;
     size_t global = (p->n + rows_per_group - 1) / rows_per_group * local;
-    CL_TRY(oclab_cl_arg(kern->kernel, 0, sizeof(cl_mem), &p->w[copy]));
-    CL_TRY(oclab_cl_arg(kern->kernel, 1, sizeof(cl_mem), &p->s[copy]));
-    CL_TRY(oclab_cl_arg(kern->kernel, 2, sizeof(cl_mem), &p->x));
+    CL_TRY(oclab_cl_arg(kern->kernel, 0, sizeof(cl_mem), v->il ? &p->wi[copy] : &p->w[copy]));
+    CL_TRY(oclab_cl_arg(kern->kernel, 1, sizeof(cl_mem), v->il ? &p->si[copy] : &p->s[copy]));
+    CL_TRY(oclab_cl_arg(kern->kernel, 2, sizeof(cl_mem), v->il ? &p->xt : &p->x));
     CL_TRY(oclab_cl_arg(kern->kernel, 3, sizeof(cl_mem), &p->xs));
     CL_TRY(oclab_cl_arg(kern->kernel, 4, sizeof(cl_mem), &p->y));
     CL_TRY(oclab_cl_arg(kern->kernel, 5, sizeof n, &n));

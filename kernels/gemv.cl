@@ -18,6 +18,7 @@
  *   LANES   work-items splitting one row set along K, summed in local memory (1 = no reduction;
  *           CPUs want 1, GPUs a power of two >= 16)
  *   WG      work-group size (a multiple of LANES)
+ *   IL      1: the interleaved layout and its kernel (at the end of this file)
  *   FOLD    int formats: scale the per-block partial sums and correct with XS (fewest operations per
  *           weight, best at small M), or 0: dequantize each weight once (A*d*m + B*d) and reuse it for
  *           all M rows (fewest operations per X row, best at larger M) */
@@ -49,6 +50,9 @@
 #endif
 #ifndef FOLD
 #define FOLD 0
+#endif
+#ifndef IL
+#define IL 0
 #endif
 /* Whole vectors are read straight through vector pointers where rows are aligned to them: vloadn only
  * assumes element alignment, and some drivers (POCL 3.1) split it (float16 into two halves and an
@@ -237,6 +241,7 @@ inline float hsum16(float16 v)
         GROUP_CORR(c)                                                                               \
     } while (0)
 
+#if !IL
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
 void gemv(const __global uchar *w, const __global uchar *s, const __global float *x,
           const __global float *xs, __global float *y, uint n, uint k, uint xstride)
@@ -381,3 +386,142 @@ void gemv(const __global uchar *w, const __global uchar *s, const __global float
 #endif
     }
 }
+#endif /* !IL */
+
+#if IL
+/* Interleaved layout (IL = 1): rows in groups of 16, and at each k the group's 16 weights are one
+ * vector, so every weight vector meets each X row as a broadcast scalar: one FMA per 16 weights and
+ * X row, no horizontal sums, and M accumulators with broadcast operands (the M = 16 case is bound by
+ * FMAs, not by streaming X from cache once per row).
+ *   W  f32 / f16 / int8 (q8_0, i8_pc): [group][k][16]; q4_0: [group][byte][16] with the row's bytes
+ *      as in ggml (byte 16b + j holds element 32b + j in its low nibble, 32b + j + 16 in its high one)
+ *   S  q8_0 / q4_0: [group][block][16] fp16 scales; i8_pc: [group * 16 + r] f32 row scales
+ *   X  transposed: x[k * xstride + m]; XS as above ([M][K/32], q4_0 with FOLD only)
+ * ROWS and LANES are 1 here; UNROLL independent accumulator sets. FOLD (block formats): accumulate the
+ * raw quants per block and scale once per block (fewest operations per weight, small M); else each
+ * weight vector is dequantized once and reused for all M rows. */
+#define XB(kk, m) ((float16)x[(size_t)(kk) * xstride + (m)])
+
+#if FORMAT == FMT_F32
+#define IL_LOAD(kk) (((const __global float16 *)wg)[kk])
+#elif FORMAT == FMT_F16
+#define IL_LOAD(kk) vload_half16((kk), (const __global half *)wg)
+#else /* q8_0, i8_pc: raw int8 values */
+#define IL_LOAD(kk) convert_float16(((const __global char16 *)wg)[kk])
+#endif
+
+/* Weight vector W (raw quants when FOLD) at k = KK into accumulator set T[.][U]. */
+#define IL_FMA(t, u, wv, kk)                                                                        \
+    _Pragma("unroll") for (int m = 0; m < M; m++) t[m][u] = fma((wv), XB(kk, m), t[m][u])
+
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void gemv(const __global uchar *w, const __global uchar *s, const __global float *x,
+          const __global float *xs, __global float *y, uint n, uint k, uint xstride)
+{
+    const uint grp = get_global_id(0);
+    if (grp * 16 >= n)
+        return; /* the global size is rounded up to whole work-groups */
+    const __global uchar *wg = w + (size_t)grp * 16 * ROW_BYTES(k);
+    float16 acc[M][UNROLL];
+#pragma unroll
+    for (int m = 0; m < M; m++)
+#pragma unroll
+        for (int u = 0; u < UNROLL; u++)
+            acc[m][u] = (float16)0.0f;
+
+#if BLOCK_SCALED
+    const uint nblk = k / QK;
+    const __global half *sg = (const __global half *)s + (size_t)grp * 16 * nblk;
+    for (uint b = 0; b < nblk; b++) {
+        const float16 d = vload_half16(b, sg);
+#if FOLD
+        float16 blk[M][UNROLL];
+#pragma unroll
+        for (int m = 0; m < M; m++)
+#pragma unroll
+            for (int u = 0; u < UNROLL; u++)
+                blk[m][u] = (float16)0.0f;
+#define IL_ACC blk
+#else
+#define IL_ACC acc
+#endif
+#if FORMAT == FMT_Q4_0
+#if !FOLD
+        const float16 d8 = -8.0f * d;
+#endif
+#pragma unroll
+        for (int j = 0; j < 16; j++) {
+            uint16 q = convert_uint16(((const __global uchar16 *)wg)[16 * b + j]);
+            float16 lo = convert_float16(q & (uint16)0xfu), hi = convert_float16(q >> 4);
+#if !FOLD
+            lo = fma(lo, d, d8);
+            hi = fma(hi, d, d8);
+#endif
+            IL_FMA(IL_ACC, j % UNROLL, lo, 32 * b + j);
+            IL_FMA(IL_ACC, (j + 1) % UNROLL, hi, 32 * b + j + 16);
+        }
+#else /* q8_0 */
+#pragma unroll
+        for (int j = 0; j < QK; j++) {
+#if FOLD
+            float16 wv = IL_LOAD(32 * b + j);
+#else
+            float16 wv = IL_LOAD(32 * b + j) * d;
+#endif
+            IL_FMA(IL_ACC, j % UNROLL, wv, 32 * b + j);
+        }
+#endif
+#if FOLD
+#pragma unroll
+        for (int m = 0; m < M; m++) {
+            float16 t = blk[m][0];
+#pragma unroll
+            for (int u = 1; u < UNROLL; u++)
+                t += blk[m][u];
+#if FORMAT == FMT_Q4_0
+            t -= (float16)(8.0f * xs[(size_t)m * nblk + b]); /* the nibbles' offset: (q - 8) x */
+#endif
+            acc[m][0] = fma(d, t, acc[m][0]);
+        }
+#endif
+#undef IL_ACC
+    }
+#else /* f32, f16, i8_pc: any K */
+    uint kk = 0;
+    for (; kk + UNROLL <= k; kk += UNROLL) {
+#pragma unroll
+        for (int u = 0; u < UNROLL; u++) {
+            float16 wv = IL_LOAD(kk + u);
+            IL_FMA(acc, u, wv, kk + u);
+        }
+    }
+    for (; kk < k; kk++) {
+        float16 wv = IL_LOAD(kk);
+        IL_FMA(acc, 0, wv, kk);
+    }
+#endif
+
+#if FORMAT == FMT_I8_PC
+    const float16 rs = ((const __global float16 *)s)[grp];
+#endif
+    const uint row0 = grp * 16;
+#pragma unroll
+    for (int m = 0; m < M; m++) {
+        float16 a = acc[m][0];
+#pragma unroll
+        for (int u = 1; u < UNROLL; u++)
+            a += acc[m][u];
+#if FORMAT == FMT_I8_PC
+        a *= rs;
+#endif
+        if (row0 + 16 <= n) {
+            vstore16(a, 0, y + (size_t)m * n + row0);
+        } else {
+            float t[16];
+            vstore16(a, 0, t);
+            for (uint r = 0; row0 + r < n; r++)
+                y[(size_t)m * n + row0 + r] = t[r];
+        }
+    }
+}
+#endif /* IL */

@@ -124,6 +124,10 @@ static int read_ridges(const cJSON *array, rpt_profile *v)
 static void read_kernel(const cJSON *k, rpt_kernel *out)
 {
     string(k, "family", "?", out->family, sizeof out->family);
+    /* A peer library's result (e.g. CLBlast beside our GEMV) is shown under the peer's name. */
+    const cJSON *baseline = get(k, "baseline");
+    if (cJSON_IsString(baseline))
+        snprintf(out->family, sizeof out->family, "%s", baseline->valuestring);
     string(k, "format", "?", out->format, sizeof out->format);
     members_text(get(k, "shape"), out->shape, sizeof out->shape);
     members_text(get(k, "variant"), out->variant, sizeof out->variant);

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# oclab run end to end on a tiny configuration: profile, reports, verified kernels of both families,
+# placements consistent with the ceilings; bad input writes nothing.
+source "$(dirname "$0")/../lib/assert.sh"
+require_device
+
+out="$TMP/result"
+"$OCLAB" run -d 0:0 --quick --max-time 20 --out "$out" \
+    --family gemv,attention --formats q4_0,f16 --batch 1,4 --shape 96,512 \
+    --heads 8 --kv-heads 2 --head-dim 64 --context 1,300 --kv f16,q8_0 \
+    >"$TMP/stdout" 2>"$TMP/stderr" || fail "run failed: $(tail -5 "$TMP/stderr")"
+
+# stdout lists exactly the files written, and they exist.
+while read -r path; do
+    [ -s "$path" ] || fail "listed file missing or empty: $path"
+done <"$TMP/stdout"
+profile=$(grep -E '/0-0-[a-z0-9-]+\.json$' "$TMP/stdout") || fail "no profile listed: $(cat "$TMP/stdout")"
+grep -q '/devices\.json$' "$TMP/stdout" || fail "devices.json not listed"
+for ext in html svg md; do
+    grep -qE "\.$ext\$" "$TMP/stdout" || fail "no .$ext report listed"
+done
+[ -z "$(find "$out" -name '*.tmp*')" ] || fail "temporary files left in $out"
+grep -q "device 0:0" "$TMP/stderr" || fail "the chosen device is not printed"
+
+expect_eq "schema" "$(json_get "$profile" 'd["schema"]')" "oclab.profile/1"
+dram=$(json_get "$profile" '[c["gbs"] for c in d["ceilings"]["memory"] if c["level"]=="dram"][0]')
+f32=$(json_get "$profile" '[c["gflops"] for c in d["ceilings"]["compute"] if c["precision"]=="f32"][0]')
+python3 -c "import sys; sys.exit(0 if float('$dram') > 0 and float('$f32') > 0 else 1)" || fail "ceilings $dram $f32"
+
+# Kernels: both families, every own kernel verified and placed against min(f32, I * dram).
+check=$(python3 - "$profile" "$dram" "$f32" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); dram = float(sys.argv[2]); f32 = float(sys.argv[3])
+ours = [k for k in d["kernels"] if "baseline" not in k]
+fams = sorted({k["family"] for k in ours})
+if fams != ["attention", "gemv"]: print("families", fams); sys.exit()
+gemv = [k for k in ours if k["family"] == "gemv"]
+if len(gemv) != 2 * 2 * 1: print("gemv count", len(gemv)); sys.exit()   # 2 formats x 2 batches x 1 shape
+attn = [k for k in ours if k["family"] == "attention"]
+if len(attn) != 2 * 2 * 2: print("attention count", len(attn)); sys.exit()  # 2 kv x 2 contexts x 2 batches
+for k in ours:
+    if k["verified"] is not True: print("unverified", k["family"], k["format"]); sys.exit()
+    roof = min(f32, k["intensity"] * dram)
+    if abs(k["roof_gflops"] - roof) > 1e-6 * roof: print("roof", k["roof_gflops"], roof); sys.exit()
+    if abs(k["efficiency"] - k["gflops"] / roof) > 1e-6: print("efficiency", k["efficiency"]); sys.exit()
+    t = k["time_s"]
+    if not (0 < t["min"] <= t["median"] <= t["max"]): print("time order", t); sys.exit()
+    if k["bound"] != ("compute" if k["intensity"] * dram > f32 else "memory"): print("bound", k); sys.exit()
+print("ok")
+PY
+)
+expect_eq "kernels" "$check" ok
+
+# The HTML names the device; the SVG parses as XML.
+name=$(json_get "$profile" 'd["device"]["name"]')
+html=$(grep -E '\.html$' "$TMP/stdout")
+grep -qF "$name" "$html" || fail "HTML report lacks the device name"
+svg=$(grep -E '\.svg$' "$TMP/stdout")
+python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$svg" || fail "SVG is not well-formed"
+
+# Bad input: nothing written.
+expect_usage_error "unwritable --out" run --quick --out "$TMP/no/such/dir"
+[ ! -e "$TMP/no" ] || fail "run created a folder for an unwritable --out"
+expect_usage_error "selector matching nothing" run -d no-such-device --out "$TMP/empty"
+[ -z "$(ls -A "$TMP/empty" 2>/dev/null)" ] || fail "run wrote files for a bad selector"
+expect_usage_error "bad decode option" run --formats q5_k --out "$TMP/empty2"
+echo "run: ok"
