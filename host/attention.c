@@ -149,11 +149,10 @@ typedef struct {
     uint64_t split;
 } launch_args;
 
-static cl_int launch(void *user, int rep, cl_event *first, cl_event *event)
+static cl_int launch(void *user, int rep, cl_event *first, cl_event *last)
 {
-    (void)first;
     launch_args *a = user;
-    return oclab_attn_enqueue(a->attn, rep, a->split, event);
+    return oclab_attn_enqueue(a->attn, rep, a->split, first, last);
 }
 
 /* Splits to try: the smallest giving B * Hkv * split >= WORK_PER_CU x compute units, then 2x and 4x
@@ -229,11 +228,18 @@ static cJSON *variant_json(const oclab_attn_program *prog, const rl_attn_shape *
     cJSON_AddNumberToObject(o, "vector_width", prog->vec);
     cJSON_AddNumberToObject(o, "tile", prog->tile);
     cJSON_AddNumberToObject(o, "group", (double)prog->group);
-    cJSON_AddNumberToObject(o, "prefetch_tiles", prog->prefetch);
     cJSON_AddStringToObject(o, "kv_reads", "once per GQA group");
-    cJSON_AddStringToObject(o, "combine", chunks > 1 ? "last work-item of each (batch, kv head)" : "none");
+    cJSON_AddStringToObject(o, "combine", chunks > 1 ? "second launch, one work-item per (batch, query head)"
+                                                     : "none (one launch)");
+    cJSON_AddNumberToObject(o, "launches", chunks > 1 ? 2 : 1);
+    /* K's last tile per sequence is zero-padded: those rows (< tile) are read, not counted as traffic. */
+    char k_layout[160];
+    snprintf(k_layout, sizeof k_layout, "tiles of %u rows transposed [tile][D][%u]%s; last tile zero-padded",
+             prog->tile, prog->tile,
+             s->kv == RL_FMT_Q8_0 ? ": quants, then fp16 scales [tile][D/32][tile] (ggml bytes)" : "");
+    cJSON_AddStringToObject(o, "k_layout", k_layout);
     if (s->kv == RL_FMT_Q8_0)
-        cJSON_AddStringToObject(o, "kv_layout", "quants, then fp16 scales (ggml bytes, split)");
+        cJSON_AddStringToObject(o, "v_layout", "quants, then fp16 scales (ggml bytes, split)");
     cJSON_AddNumberToObject(o, "flops_softmax", (double)cost->flops_softmax);
     cJSON *cands = cJSON_AddArrayToObject(o, "tuned");
     for (int i = 0; i < n_tried; i++) {
@@ -312,7 +318,7 @@ static int measure_shape(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, p
         cl_event ev = NULL;
         double e;
         memset(got, 0xff, outputs * sizeof *got);
-        CL_TRY(oclab_attn_enqueue(&attn, 0, tried[i], &ev));
+        CL_TRY(oclab_attn_enqueue(&attn, 0, tried[i], NULL, &ev));
         err = clWaitForEvents(1, &ev);
         clReleaseEvent(ev);
         CL_CHECK("clWaitForEvents(attention)");

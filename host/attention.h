@@ -21,7 +21,6 @@ typedef struct {
     rl_format kv;
     uint64_t head_dim, group;
     unsigned vec, tile; /* floats per vector over D, rows per softmax tile */
-    unsigned prefetch;  /* tiles prefetched ahead in software (CPU devices), 0 for none */
     cl_program program;
 } oclab_attn_program;
 
@@ -38,16 +37,18 @@ void oclab_attn_program_release(oclab_attn_program *prog);
 typedef struct {
     oclab_cl *cl;
     rl_attn_shape shape;
-    cl_kernel kernel;
+    cl_kernel partial, combine; /* pass 1, pass 2 (attention.cl) */
     int copies;      /* KV cache copies rotated through for cold reads */
     cl_mem *k, *v;   /* [copies] */
-    cl_mem q, out, part_acc, part_ml, arrivals;
+    cl_mem q, out, part_acc, part_ml;
     uint64_t max_chunks; /* capacity of the partial buffers */
-    size_t kv_bytes;     /* bytes of one K (or V) cache copy */
+    size_t kv_bytes;     /* bytes of one V cache copy (S rows per sequence) */
+    size_t k_bytes;      /* bytes of one K copy: tiles, the last of a sequence zero-padded */
 } oclab_attn;
 
-/* Uploads Q [B,Hq,D] and K, V (rl_encode_kv of the shape's format) COPIES times; partial buffers sized
- * for up to MAX_SPLIT chunks. */
+/* Uploads Q [B,Hq,D] and K, V (rl_encode_kv of the shape's format) COPIES times, converted (untimed) to
+ * the kernel's device layouts (attention.cl: K as transposed tiles of rows); partial buffers sized for
+ * up to MAX_SPLIT chunks. */
 cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_attn_shape *shape,
                          const float *q, const void *k, const void *v, int copies, uint64_t max_split,
                          oclab_attn *attn);
@@ -56,8 +57,11 @@ void oclab_attn_release(oclab_attn *attn);
 /* Chunks actually launched for SPLIT (<= SPLIT, none empty) and rows per chunk. */
 uint64_t oclab_attn_chunks(uint64_t context, uint64_t split, uint64_t *chunk);
 
-/* Enqueues one launch over KV copy COPY with SPLIT chunks (clamped to [1, max_chunks]). */
-cl_int oclab_attn_enqueue(oclab_attn *attn, int copy, uint64_t split, cl_event *event);
+/* Enqueues one attention over KV copy COPY with SPLIT chunks (clamped to [1, max_chunks]): pass 1, and
+ * pass 2 when there is more than one chunk. *last gets the event of the last launch; FIRST (may be
+ * NULL) gets pass 1's event when there are two launches, else NULL, so a timed sample spans
+ * START(first or last)..END(last) (the oclab_enqueue_fn contract). */
+cl_int oclab_attn_enqueue(oclab_attn *attn, int copy, uint64_t split, cl_event *first, cl_event *last);
 
 /* Blocking read of the output [B,Hq,D]. */
 cl_int oclab_attn_read(oclab_attn *attn, float *out);

@@ -11,7 +11,6 @@
 #include "roofline/quant.h"
 
 #define ATTN_TILE 16        /* rows per softmax tile: one 16-wide exp2 */
-#define ATTN_PREFETCH_TILES 2
 #define ATTN_MAX_DIM 1024   /* private accumulators: GROUP x HEAD_DIM floats per work-item */
 #define ATTN_MAX_GROUP 64
 #define ATTN_TOLERANCE 2e-3 /* f32 accumulation and exp2 against an exact double softmax */
@@ -73,13 +72,9 @@ cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, oclab_
     prog->group = shape->heads / shape->kv_heads;
     prog->vec = pick_vec(cl->info, shape->head_dim);
     prog->tile = ATTN_TILE;
-    /* CPUs: prefetch in software (see attention.cl); GPUs hide latency with other work-items. */
-    prog->prefetch = (cl->info->type & CL_DEVICE_TYPE_CPU) ? ATTN_PREFETCH_TILES : 0;
-    int len = snprintf(options, sizeof options, "-D HEAD_DIM=%llu -D GROUP=%llu -D VEC=%u -D TILE=%u -D %s",
-                       (unsigned long long)prog->head_dim, (unsigned long long)prog->group, prog->vec,
-                       prog->tile, kv_define(shape->kv));
-    if (prog->prefetch)
-        snprintf(options + len, sizeof options - (size_t)len, " -D PREFETCH=%u", prog->prefetch);
+    snprintf(options, sizeof options, "-D HEAD_DIM=%llu -D GROUP=%llu -D VEC=%u -D TILE=%u -D %s",
+             (unsigned long long)prog->head_dim, (unsigned long long)prog->group, prog->vec, prog->tile,
+             kv_define(shape->kv));
     return oclab_cl_build(cl, "attention.cl", options, &prog->program);
 }
 
@@ -88,7 +83,7 @@ void oclab_attn_program_release(oclab_attn_program *prog)
     oclab_cl_release_program(&prog->program);
 }
 
-/* q8_0 device layout (attention.cl): all rows' quants, then all rows' fp16 scales; same bytes. */
+/* V device layout for q8_0 (attention.cl): all rows' quants, then all rows' fp16 scales; same bytes. */
 static void q8_0_split(const uint8_t *ggml, uint64_t rows, uint64_t d, uint8_t *out)
 {
     uint64_t nb = d / RL_QK;
@@ -98,6 +93,40 @@ static void q8_0_split(const uint8_t *ggml, uint64_t rows, uint64_t d, uint8_t *
             const uint8_t *block = ggml + (r * nb + b) * sizeof(rl_block_q8_0);
             memcpy(scales + (r * nb + b) * 2, block, 2);
             memcpy(out + r * d + b * RL_QK, block + 2, RL_QK);
+        }
+    }
+}
+
+/* K tiles per sequence of CONTEXT rows. */
+static uint64_t k_tiles_per_seq(uint64_t context)
+{
+    return (context + ATTN_TILE - 1) / ATTN_TILE;
+}
+
+/* K device layout (attention.cl): each sequence's rows by tiles of ATTN_TILE, transposed to
+ * [tile][D][ATTN_TILE] elements (q8_0: all tiles' int8 quants so, then all tiles' fp16 scales
+ * [tile][D/32][ATTN_TILE]); the last tile of a sequence is zero-padded. SRC: SEQS x CONTEXT rows in
+ * the shape's format (ggml blocks for q8_0); OUT holds seqs * tiles * ATTN_TILE rows' bytes. */
+static void k_tiles(rl_format kv, const uint8_t *src, uint64_t seqs, uint64_t context, uint64_t d,
+                    uint64_t row_bytes, uint8_t *out)
+{
+    uint64_t tiles = k_tiles_per_seq(context), all_tiles = seqs * tiles, nb = d / RL_QK;
+    size_t elem = kv == RL_FMT_F32 ? 4 : kv == RL_FMT_F16 ? 2 : 1; /* bytes of one stored element */
+    uint8_t *scales = out + all_tiles * ATTN_TILE * d;
+    memset(out, 0, (size_t)(all_tiles * ATTN_TILE * row_bytes));
+    for (uint64_t s = 0; s < seqs; s++) {
+        for (uint64_t row = 0; row < context; row++) {
+            const uint8_t *in = src + (s * context + row) * row_bytes;
+            uint64_t tile = s * tiles + row / ATTN_TILE, lane = row % ATTN_TILE;
+            for (uint64_t i = 0; i < d; i++) {
+                /* q8_0: element i is quant i % 32 of block i / 32, after the block's 2-byte scale */
+                size_t at = kv == RL_FMT_Q8_0 ? (size_t)((i / RL_QK) * sizeof(rl_block_q8_0) + 2 + i % RL_QK)
+                                              : (size_t)i * elem;
+                memcpy(out + ((tile * d + i) * ATTN_TILE + lane) * elem, in + at, elem);
+            }
+            if (kv == RL_FMT_Q8_0)
+                for (uint64_t b = 0; b < nb; b++)
+                    memcpy(scales + ((tile * nb + b) * ATTN_TILE + lane) * 2, in + b * sizeof(rl_block_q8_0), 2);
         }
     }
 }
@@ -127,31 +156,31 @@ cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_
     attn->kv_bytes = (size_t)(shape->batch * shape->kv_heads * shape->context * row_bytes);
     size_t q_bytes = (size_t)(shape->batch * shape->heads * shape->head_dim) * sizeof(float);
     size_t partials = (size_t)(shape->batch * shape->heads * attn->max_chunks);
-    uint64_t zero_count = shape->batch * shape->kv_heads;
-    cl_uint *zeros = calloc((size_t)zero_count, sizeof *zeros);
+    uint64_t seqs = shape->batch * shape->kv_heads;
+    attn->k_bytes = (size_t)(seqs * k_tiles_per_seq(shape->context) * ATTN_TILE * row_bytes);
     uint8_t *k_dev = NULL, *v_dev = NULL;
     attn->k = calloc((size_t)attn->copies, sizeof *attn->k);
     attn->v = calloc((size_t)attn->copies, sizeof *attn->v);
-    if (!zeros || !attn->k || !attn->v) {
+    k_dev = malloc(attn->k_bytes);
+    if (!attn->k || !attn->v || !k_dev) {
         err = CL_OUT_OF_HOST_MEMORY;
         CL_CHECK("calloc(attention buffers)");
     }
+    k_tiles(shape->kv, k, seqs, shape->context, shape->head_dim, row_bytes, k_dev);
+    k = k_dev;
     if (shape->kv == RL_FMT_Q8_0) {
-        uint64_t rows = shape->batch * shape->kv_heads * shape->context;
-        k_dev = malloc(attn->kv_bytes);
         v_dev = malloc(attn->kv_bytes);
-        if (!k_dev || !v_dev) {
+        if (!v_dev) {
             err = CL_OUT_OF_HOST_MEMORY;
             CL_CHECK("malloc(q8_0 device layout)");
         }
-        q8_0_split(k, rows, shape->head_dim, k_dev);
-        q8_0_split(v, rows, shape->head_dim, v_dev);
-        k = k_dev;
+        q8_0_split(v, seqs * shape->context, shape->head_dim, v_dev);
         v = v_dev;
     }
-    CL_TRY(oclab_cl_kernel(prog->program, "attn_decode", &attn->kernel));
+    CL_TRY(oclab_cl_kernel(prog->program, "attn_partial", &attn->partial));
+    CL_TRY(oclab_cl_kernel(prog->program, "attn_combine", &attn->combine));
     for (int c = 0; c < attn->copies; c++) {
-        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, attn->kv_bytes, k, &attn->k[c]));
+        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, attn->k_bytes, k, &attn->k[c]));
         CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, attn->kv_bytes, v, &attn->v[c]));
     }
     CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, q_bytes, q, &attn->q));
@@ -159,20 +188,19 @@ cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_
     CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_WRITE, partials * shape->head_dim * sizeof(float), NULL,
                            &attn->part_acc));
     CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_WRITE, partials * 2 * sizeof(float), NULL, &attn->part_ml));
-    CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_WRITE, (size_t)zero_count * sizeof(cl_uint), zeros,
-                           &attn->arrivals));
     cl_uint kv_heads = (cl_uint)shape->kv_heads, context = (cl_uint)shape->context;
     float q_scale = (float)(1.4426950408889634 / sqrt((double)shape->head_dim)); /* log2(e)/sqrt(D) */
-    CL_TRY(oclab_cl_arg(attn->kernel, 0, sizeof(cl_mem), &attn->q));
-    CL_TRY(oclab_cl_arg(attn->kernel, 3, sizeof(cl_mem), &attn->out));
-    CL_TRY(oclab_cl_arg(attn->kernel, 4, sizeof(cl_mem), &attn->part_acc));
-    CL_TRY(oclab_cl_arg(attn->kernel, 5, sizeof(cl_mem), &attn->part_ml));
-    CL_TRY(oclab_cl_arg(attn->kernel, 6, sizeof(cl_mem), &attn->arrivals));
-    CL_TRY(oclab_cl_arg(attn->kernel, 7, sizeof kv_heads, &kv_heads));
-    CL_TRY(oclab_cl_arg(attn->kernel, 8, sizeof context, &context));
-    CL_TRY(oclab_cl_arg(attn->kernel, 11, sizeof q_scale, &q_scale));
+    CL_TRY(oclab_cl_arg(attn->partial, 0, sizeof(cl_mem), &attn->q));
+    CL_TRY(oclab_cl_arg(attn->partial, 3, sizeof(cl_mem), &attn->out));
+    CL_TRY(oclab_cl_arg(attn->partial, 4, sizeof(cl_mem), &attn->part_acc));
+    CL_TRY(oclab_cl_arg(attn->partial, 5, sizeof(cl_mem), &attn->part_ml));
+    CL_TRY(oclab_cl_arg(attn->partial, 6, sizeof kv_heads, &kv_heads));
+    CL_TRY(oclab_cl_arg(attn->partial, 7, sizeof context, &context));
+    CL_TRY(oclab_cl_arg(attn->partial, 10, sizeof q_scale, &q_scale));
+    CL_TRY(oclab_cl_arg(attn->combine, 0, sizeof(cl_mem), &attn->part_acc));
+    CL_TRY(oclab_cl_arg(attn->combine, 1, sizeof(cl_mem), &attn->part_ml));
+    CL_TRY(oclab_cl_arg(attn->combine, 2, sizeof(cl_mem), &attn->out));
 cleanup:
-    free(zeros);
     free(k_dev);
     free(v_dev);
     if (err != CL_SUCCESS)
@@ -196,27 +224,44 @@ void oclab_attn_release(oclab_attn *attn)
     oclab_cl_release_mem(&attn->out);
     oclab_cl_release_mem(&attn->part_acc);
     oclab_cl_release_mem(&attn->part_ml);
-    oclab_cl_release_mem(&attn->arrivals);
-    oclab_cl_release_kernel(&attn->kernel);
+    oclab_cl_release_kernel(&attn->partial);
+    oclab_cl_release_kernel(&attn->combine);
 }
 
-cl_int oclab_attn_enqueue(oclab_attn *attn, int copy, uint64_t split, cl_event *event)
+cl_int oclab_attn_enqueue(oclab_attn *attn, int copy, uint64_t split, cl_event *first, cl_event *last)
 {
     cl_int err = CL_SUCCESS;
+    cl_event pass1 = NULL;
     uint64_t chunk;
+    if (first)
+        *first = NULL;
     if (split > attn->max_chunks)
         split = attn->max_chunks;
     uint64_t n_chunks = oclab_attn_chunks(attn->shape.context, split, &chunk);
     cl_uint chunk_arg = (cl_uint)chunk, n_arg = (cl_uint)n_chunks;
     int c = copy % attn->copies;
-    CL_TRY(oclab_cl_arg(attn->kernel, 1, sizeof(cl_mem), &attn->k[c]));
-    CL_TRY(oclab_cl_arg(attn->kernel, 2, sizeof(cl_mem), &attn->v[c]));
-    CL_TRY(oclab_cl_arg(attn->kernel, 9, sizeof chunk_arg, &chunk_arg));
-    CL_TRY(oclab_cl_arg(attn->kernel, 10, sizeof n_arg, &n_arg));
+    CL_TRY(oclab_cl_arg(attn->partial, 1, sizeof(cl_mem), &attn->k[c]));
+    CL_TRY(oclab_cl_arg(attn->partial, 2, sizeof(cl_mem), &attn->v[c]));
+    CL_TRY(oclab_cl_arg(attn->partial, 8, sizeof chunk_arg, &chunk_arg));
+    CL_TRY(oclab_cl_arg(attn->partial, 9, sizeof n_arg, &n_arg));
     size_t global[3] = {(size_t)n_chunks, (size_t)attn->shape.kv_heads, (size_t)attn->shape.batch};
     size_t local[3] = {1, 1, 1};
-    CL_TRY(clEnqueueNDRangeKernel(attn->cl->queue, attn->kernel, 3, NULL, global, local, 0, NULL, event));
+    /* One chunk: pass 1 writes the output and is the whole measurement. */
+    CL_TRY(clEnqueueNDRangeKernel(attn->cl->queue, attn->partial, 3, NULL, global, local, 0, NULL,
+                                  n_chunks == 1 ? last : &pass1));
+    if (n_chunks > 1) {
+        /* The queue is in order: pass 2 starts after pass 1 has finished and its writes are visible. */
+        size_t heads = (size_t)(attn->shape.batch * attn->shape.heads), one = 1;
+        CL_TRY(oclab_cl_arg(attn->combine, 3, sizeof n_arg, &n_arg));
+        CL_TRY(clEnqueueNDRangeKernel(attn->cl->queue, attn->combine, 1, NULL, &heads, &one, 0, NULL, last));
+        if (first) {
+            *first = pass1;
+            pass1 = NULL;
+        }
+    }
 cleanup:
+    if (pass1)
+        clReleaseEvent(pass1);
     return err;
 }
 

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host/log.h"
 
@@ -135,9 +136,14 @@ int oclab_device_opt(oclab_device_opts *opts, int argc, char **argv, int *i)
         return r;
     }
     if ((r = oclab_flag_value(argc, argv, i, "--kernels", &v)) != 0) {
-        if (r > 0)
-            opts->kernel_dir = v;
-        return r;
+        if (r < 0)
+            return -1;
+        if (access(v, R_OK | X_OK) != 0) {
+            oclab_error("--kernels: cannot read folder %s: %s", v, strerror(errno));
+            return -1;
+        }
+        opts->kernel_dir = v;
+        return 1;
     }
     if ((r = oclab_flag_value(argc, argv, i, "--max-time", &v)) != 0) {
         if (r < 0 || oclab_parse_double("--max-time", v, 1.0, 600000.0, &opts->max_time_ms) != 0)

@@ -87,6 +87,10 @@ int oclab_cmd_decode(int argc, char **argv)
     if (rc != OCLAB_EXIT_OK)
         goto cleanup;
     const oclab_device_info *info = &list.devices[selected];
+    if (oclab_decode_opts_fit(&opts, info) != 0) {
+        rc = OCLAB_EXIT_USAGE;
+        goto cleanup;
+    }
     char label[600];
     oclab_device_label(info, label, sizeof label);
     oclab_log("decode on %s", label);

@@ -110,11 +110,17 @@ int oclab_cmd_run(int argc, char **argv)
         if (r == 0)
             return oclab_unknown_arg("run", argv[i]);
     }
-    if (make_dir(dir) != 0)
+    if (oclab_decode_opts_check(&decode_opts) != 0 || make_dir(dir) != 0)
         return OCLAB_EXIT_USAGE;
     rc = oclab_device_find(&list, dev_opts.selector, selected, MAX_RUN_DEVICES, &n);
     if (rc != OCLAB_EXIT_OK)
         goto cleanup;
+    for (int i = 0; i < n; i++) {
+        if (oclab_decode_opts_fit(&decode_opts, &list.devices[selected[i]]) != 0) {
+            rc = OCLAB_EXIT_USAGE;
+            goto cleanup;
+        }
+    }
 
     /* devices: the listing of what was found, beside the profiles. */
     cJSON *listing = cJSON_CreateObject();

@@ -194,6 +194,28 @@ int oclab_decode_opts_check(oclab_decode_opts *opts)
     return 0;
 }
 
+int oclab_decode_opts_fit(const oclab_decode_opts *opts, const oclab_device_info *info)
+{
+    char reason[256];
+    uint64_t limit = info->max_alloc_bytes < info->global_mem_bytes / 4 ? info->max_alloc_bytes
+                                                                         : info->global_mem_bytes / 4;
+    for (int f = 0; opts->run_gemv && f < opts->n_gemv_formats; f++) {
+        for (int s = 0; s < opts->n_gemv_shapes; s++) {
+            uint64_t bytes;
+            const uint64_t *shape = opts->gemv_shapes[s];
+            if (rl_weight_bytes(opts->gemv_formats[f], shape[0], shape[1], &bytes, reason, sizeof reason) == 0 &&
+                bytes > limit) {
+                oclab_error("--shape %llu,%llu with %s: weights of %llu bytes exceed what %s can hold in one "
+                            "buffer (%llu bytes)", (unsigned long long)shape[0], (unsigned long long)shape[1],
+                            rl_format_name(opts->gemv_formats[f]), (unsigned long long)bytes, info->name,
+                            (unsigned long long)limit);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const oclab_decode_opts *opts,
                          cJSON *profile)
 {

@@ -49,7 +49,7 @@ static int format_listed(const oclab_decode_opts *opts, rl_format f)
 }
 
 /* The kernel for (P's format, M, K), tuned on the first shape that needs it. NULL when nothing built. */
-static const oclab_gemv_kernel *kernel_for(oclab_decode_ctx *ctx, kernel_cache *cache, const oclab_gemv_problem *p,
+static const oclab_gemv_kernel *kernel_for(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_problem *p,
                                            uint64_t m, int tune)
 {
     for (int i = 0; i < cache->count; i++)
@@ -121,15 +121,18 @@ void oclab_gemv_record(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
         cJSON_AddStringToObject(last_kernel(ctx->profile), "baseline", baseline);
 }
 
-/* Bytes a variant reads beyond the compulsory ones: the block sums of X when it folds. */
+/* Bytes a variant reads beyond the compulsory ones: the block sums of X when it folds (the row layout's
+ * affine int formats; the interleaved layout needs them for q4_0's offset only). */
 static double extra_bytes_of(const oclab_gemv_kernel *kern, const oclab_gemv_problem *p)
 {
-    int affine = p->format == RL_FMT_Q8_0 || p->format == RL_FMT_Q4_0 || p->format == RL_FMT_I8_PC;
-    return affine && kern->variant.fold ? (double)kern->m * (double)(p->k / RL_QK) * 4.0 : 0.0;
+    int reads = kern->variant.il ? p->format == RL_FMT_Q4_0
+                                 : p->format == RL_FMT_Q8_0 || p->format == RL_FMT_Q4_0 || p->format == RL_FMT_I8_PC;
+    return reads && kern->variant.fold ? (double)kern->m * (double)(p->k / RL_QK) * 4.0 : 0.0;
 }
 
-/* Ours on one problem and batch: verify, time, record. */
-static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, const oclab_gemv_problem *p, uint64_t m,
+/* Ours on one problem and batch: the chosen kernel's layout held alone (all cold copies), verify every
+ * copy, time, record. */
+static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_problem *p, uint64_t m,
                        int tune)
 {
     cl_int err = CL_SUCCESS;
@@ -139,6 +142,11 @@ static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, const oclab_g
     const oclab_gemv_kernel *kern = kernel_for(ctx, cache, p, m, tune);
     if (!kern) {
         oclab_profile_skip(ctx->profile, what, "no kernel variant built (see the build log above)");
+        return OCLAB_EXIT_FAIL;
+    }
+    err = oclab_gemv_problem_hold(ctx->cl, p, oclab_gemv_layout_of(&kern->variant), p->copies);
+    if (err != CL_SUCCESS) {
+        oclab_profile_skip(ctx->profile, what, "could not allocate the cold copies of the chosen layout");
         return OCLAB_EXIT_FAIL;
     }
     double error = oclab_gemv_verify(ctx->cl, kern, p, &err);
@@ -241,10 +249,17 @@ int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
                 if (r != OCLAB_EXIT_OK)
                     rc = r;
             }
-            for (int b = 0; format == RL_FMT_F32 && opts->baseline && b < opts->n_gemv_batches; b++) {
-                int r = oclab_gemv_clblast(ctx, &p, opts->gemv_batches[b]);
-                if (r != OCLAB_EXIT_OK)
-                    rc = r;
+            if (format == RL_FMT_F32 && opts->baseline) {
+                /* CLBlast reads the rows layout: it alone, all cold copies */
+                if (oclab_gemv_problem_hold(ctx->cl, &p, OCLAB_GEMV_ROWS, p.copies) != CL_SUCCESS) {
+                    oclab_profile_skip(ctx->profile, what, "could not allocate the cold copies for CLBlast");
+                    rc = OCLAB_EXIT_FAIL;
+                }
+                for (int b = 0; p.held[0] > 0 && b < opts->n_gemv_batches; b++) {
+                    int r = oclab_gemv_clblast(ctx, &p, opts->gemv_batches[b]);
+                    if (r != OCLAB_EXIT_OK)
+                        rc = r;
+                }
             }
             oclab_gemv_problem_free(&p);
         }

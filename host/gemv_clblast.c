@@ -24,7 +24,7 @@ static cl_int blast_fn(void *user, int rep, cl_event *first, cl_event *event)
     const blast_launch *b = user;
     const oclab_gemv_problem *p = b->p;
     cl_command_queue queue = b->cl->queue;
-    cl_mem w = p->w[rep % p->copies];
+    cl_mem w = p->w[rep % p->held[0]];
     CLBlastStatusCode s;
     if (b->m == 1)
         s = CLBlastSgemv(CLBlastLayoutRowMajor, CLBlastTransposeNo, p->n, p->k, 1.0f, w, 0, p->k, p->x, 0, 1,
@@ -48,7 +48,7 @@ int oclab_gemv_clblast(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
     double worst = 0.0;
     snprintf(what, sizeof what, "clblast %s M=%llu %llux%llu", routine, (unsigned long long)m,
              (unsigned long long)p->n, (unsigned long long)p->k);
-    for (int c = 0; c < p->copies; c++) {
+    for (int c = 0; c < p->held[0]; c++) {
         cl_event event = NULL;
         err = oclab_gemv_poison(ctx->cl, p, 0.0f); /* CLBlast reads Y even with beta = 0 */
         if (err == CL_SUCCESS)

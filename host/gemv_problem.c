@@ -83,10 +83,11 @@ void oclab_gemv_interleave(const void *src, uint64_t n, uint64_t row_bytes, uint
     }
 }
 
-/* Element size of the weights and of the scales in the split layout (what one lane of a vector holds). */
+/* Bytes of the split layout that one lane of an interleaved vector holds: a weight, or q4_0's 4 bytes
+ * (8 nibbles, unpacked in place: kernels/gemv.cl); and a scale. */
 static uint64_t weight_elem(rl_format format)
 {
-    return format == RL_FMT_F32 ? 4 : format == RL_FMT_F16 ? 2 : 1;
+    return format == RL_FMT_F32 || format == RL_FMT_Q4_0 ? 4 : format == RL_FMT_F16 ? 2 : 1;
 }
 
 static uint64_t scale_elem(rl_format format)
@@ -99,7 +100,7 @@ cl_int oclab_gemv_problem_create(oclab_cl *cl, rl_format format, uint64_t n, uin
 {
     cl_int err = CL_SUCCESS;
     float *w = NULL, *xs = NULL, *xpad = NULL;
-    void *encoded = NULL, *scratch = NULL, *ilw = NULL, *ils = NULL;
+    void *encoded = NULL, *scratch = NULL;
     char reason[256] = "";
     memset(p, 0, sizeof *p);
     p->format = format;
@@ -117,11 +118,7 @@ cl_int oclab_gemv_problem_create(oclab_cl *cl, rl_format format, uint64_t n, uin
     scratch = malloc(p->weight_bytes);
     p->x_host = malloc(m_max * k * sizeof *p->x_host);
     p->ref = malloc(m_max * n * sizeof *p->ref);
-    p->w = calloc((size_t)copies, sizeof *p->w);
-    p->s = calloc((size_t)copies, sizeof *p->s);
-    p->wi = calloc((size_t)copies, sizeof *p->wi);
-    p->si = calloc((size_t)copies, sizeof *p->si);
-    if (!w || !encoded || !scratch || !p->x_host || !p->ref || !p->w || !p->s || !p->wi || !p->si) {
+    if (!w || !encoded || !scratch || !p->x_host || !p->ref) {
         err = CL_OUT_OF_HOST_MEMORY;
         CL_CHECK("malloc(gemv problem)");
     }
@@ -144,24 +141,21 @@ cl_int oclab_gemv_problem_create(oclab_cl *cl, rl_format format, uint64_t n, uin
     const void *wl, *sl;
     uint64_t wb, sb;
     oclab_gemv_split_layout(format, encoded, n, k, scratch, &wl, &wb, &sl, &sb);
-    uint64_t ilwb = oclab_gemv_il_bytes(n, wb / n), ilsb = sb ? oclab_gemv_il_bytes(n, sb / n) : 4;
-    ilw = malloc(ilwb);
-    ils = calloc(1, ilsb);
-    if (!ilw || !ils) {
+    /* Formats without scales get a tiny unused buffer: a kernel argument cannot be NULL everywhere. */
+    p->w_bytes = wb;
+    p->s_bytes = sb ? sb : 4;
+    p->wi_bytes = oclab_gemv_il_bytes(n, wb / n);
+    p->si_bytes = sb ? oclab_gemv_il_bytes(n, sb / n) : 4;
+    p->host_w = malloc(p->w_bytes);
+    p->host_s = calloc(1, p->s_bytes);
+    if (!p->host_w || !p->host_s) {
         err = CL_OUT_OF_HOST_MEMORY;
-        CL_CHECK("malloc(interleaved layout)");
+        CL_CHECK("malloc(weight layouts)");
     }
-    oclab_gemv_interleave(wl, n, wb / n, weight_elem(format), ilw);
+    memcpy(p->host_w, wl, wb);
     if (sb)
-        oclab_gemv_interleave(sl, n, sb / n, scale_elem(format), ils);
-    for (int i = 0; i < copies; i++) {
-        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, wb, wl, &p->w[i]));
-        /* Formats without scales get a tiny unused buffer: a kernel argument cannot be NULL everywhere. */
-        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, sb ? sb : 4, sb ? sl : NULL, &p->s[i]));
-        p->copies = i + 1;
-        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, ilwb, ilw, &p->wi[i]));
-        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, ilsb, ils, &p->si[i]));
-    }
+        memcpy(p->host_s, sl, sb);
+    p->copies = copies;
     /* X rows padded to 16 floats (zeros) on the device, so the kernel's vector loads are aligned. */
     p->x_stride = (k + 15) / 16 * 16;
     xpad = calloc(m_max * p->x_stride, sizeof *xpad);
@@ -198,21 +192,102 @@ cleanup:
     free(xpad);
     free(encoded);
     free(scratch);
-    free(ilw);
-    free(ils);
     if (err != CL_SUCCESS)
         oclab_gemv_problem_free(p);
     return err;
 }
 
+/* Copies [keep, held) of one layout released; the arrays stay. */
+static void release_copies(cl_mem *w, cl_mem *s, int keep, int *held)
+{
+    for (int i = keep; i < *held; i++) {
+        oclab_cl_release_mem(&w[i]);
+        oclab_cl_release_mem(&s[i]);
+    }
+    if (*held > keep)
+        *held = keep;
+}
+
+/* Layout L (0 rows, 1 interleaved) grown to COPIES device copies. */
+static cl_int grow_copies(oclab_cl *cl, oclab_gemv_problem *p, int l, int copies)
+{
+    cl_int err = CL_SUCCESS;
+    cl_mem **w = l ? &p->wi : &p->w, **s = l ? &p->si : &p->s;
+    void *ilw = NULL, *ils = NULL;
+    const void *hw = p->host_w, *hs = p->host_s;
+    uint64_t wb = l ? p->wi_bytes : p->w_bytes, sb = l ? p->si_bytes : p->s_bytes;
+    if (copies <= p->held[l])
+        return CL_SUCCESS;
+    if (l) { /* derived for this upload only: on a CPU device host memory is device memory */
+        ilw = malloc(wb);
+        ils = calloc(1, sb);
+        if (!ilw || !ils) {
+            err = CL_OUT_OF_HOST_MEMORY;
+            CL_CHECK("malloc(interleaved layout)");
+        }
+        oclab_gemv_interleave(p->host_w, p->n, p->w_bytes / p->n, weight_elem(p->format), ilw);
+        if (p->format == RL_FMT_Q8_0 || p->format == RL_FMT_Q4_0 || p->format == RL_FMT_I8_PC)
+            oclab_gemv_interleave(p->host_s, p->n, p->s_bytes / p->n, scale_elem(p->format), ils);
+        hw = ilw;
+        hs = ils;
+    }
+    cl_mem *gw = realloc(*w, (size_t)copies * sizeof *gw);
+    if (gw)
+        *w = gw;
+    cl_mem *gs = realloc(*s, (size_t)copies * sizeof *gs);
+    if (gs)
+        *s = gs;
+    if (!gw || !gs) {
+        err = CL_OUT_OF_HOST_MEMORY;
+        CL_CHECK("realloc(gemv copies)");
+    }
+    for (int i = p->held[l]; i < copies; i++) {
+        (*w)[i] = (*s)[i] = NULL;
+        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, wb, hw, &(*w)[i]));
+        cl_int serr = oclab_cl_buffer(cl, CL_MEM_READ_ONLY, sb, hs, &(*s)[i]);
+        if (serr != CL_SUCCESS) {
+            oclab_cl_release_mem(&(*w)[i]);
+            err = serr;
+            goto cleanup;
+        }
+        p->held[l] = i + 1;
+    }
+cleanup:
+    free(ilw);
+    free(ils);
+    return err;
+}
+
+cl_int oclab_gemv_problem_hold(oclab_cl *cl, oclab_gemv_problem *p, int layouts, int copies)
+{
+    cl_int err = CL_SUCCESS;
+    if (copies < 1)
+        copies = 1;
+    /* releases first: the peak is the larger set, not their sum */
+    release_copies(p->w, p->s, layouts & OCLAB_GEMV_ROWS ? copies : 0, &p->held[0]);
+    release_copies(p->wi, p->si, layouts & OCLAB_GEMV_IL16 ? copies : 0, &p->held[1]);
+    if (layouts & OCLAB_GEMV_ROWS)
+        CL_TRY(grow_copies(cl, p, 0, copies));
+    if (layouts & OCLAB_GEMV_IL16)
+        CL_TRY(grow_copies(cl, p, 1, copies));
+cleanup:
+    return err;
+}
+
+int oclab_gemv_layout_of(const oclab_gemv_variant *v)
+{
+    return v->il ? OCLAB_GEMV_IL16 : OCLAB_GEMV_ROWS;
+}
+
+int oclab_gemv_held(const oclab_gemv_problem *p, const oclab_gemv_variant *v)
+{
+    return p->held[v->il ? 1 : 0];
+}
+
 void oclab_gemv_problem_free(oclab_gemv_problem *p)
 {
-    for (int i = 0; i < p->copies; i++) {
-        oclab_cl_release_mem(&p->w[i]);
-        oclab_cl_release_mem(&p->s[i]);
-        oclab_cl_release_mem(&p->wi[i]);
-        oclab_cl_release_mem(&p->si[i]);
-    }
+    release_copies(p->w, p->s, 0, &p->held[0]);
+    release_copies(p->wi, p->si, 0, &p->held[1]);
     oclab_cl_release_mem(&p->xt);
     oclab_cl_release_mem(&p->x);
     oclab_cl_release_mem(&p->xs);
@@ -221,6 +296,8 @@ void oclab_gemv_problem_free(oclab_gemv_problem *p)
     free(p->s);
     free(p->wi);
     free(p->si);
+    free(p->host_w);
+    free(p->host_s);
     free(p->x_host);
     free(p->ref);
     memset(p, 0, sizeof *p);
@@ -282,13 +359,13 @@ cl_int oclab_gemv_enqueue(oclab_cl *cl, const oclab_gemv_kernel *kern, const ocl
     const oclab_gemv_variant *v = &kern->variant;
     cl_uint n = (cl_uint)p->n, k = (cl_uint)p->k;
     cl_uint xstride = (cl_uint)(v->il ? p->m_max : p->x_stride);
-    /* interleaved: one work-item per 16-row group */
-    size_t rows_per_group = v->il ? (size_t)v->wg * 16 : (size_t)(v->wg / v->lanes) * (size_t)v->rows;
+    /* interleaved: ROWS groups of 16 rows per work-item */
+    size_t rows_per_group = (size_t)(v->wg / v->lanes) * (size_t)v->rows * (v->il ? 16 : 1);
     size_t local = (size_t)v->wg;
     size_t global = (p->n + rows_per_group - 1) / rows_per_group * local;
     CL_TRY(oclab_cl_arg(kern->kernel, 0, sizeof(cl_mem), v->il ? &p->wi[copy] : &p->w[copy]));
     CL_TRY(oclab_cl_arg(kern->kernel, 1, sizeof(cl_mem), v->il ? &p->si[copy] : &p->s[copy]));
-    CL_TRY(oclab_cl_arg(kern->kernel, 2, sizeof(cl_mem), v->il ? &p->xt : &p->x));
+    CL_TRY(oclab_cl_arg(kern->kernel, 2, sizeof(cl_mem), v->il && kern->m > 1 ? &p->xt : &p->x));
     CL_TRY(oclab_cl_arg(kern->kernel, 3, sizeof(cl_mem), &p->xs));
     CL_TRY(oclab_cl_arg(kern->kernel, 4, sizeof(cl_mem), &p->y));
     CL_TRY(oclab_cl_arg(kern->kernel, 5, sizeof n, &n));
@@ -332,7 +409,13 @@ double oclab_gemv_verify(oclab_cl *cl, const oclab_gemv_kernel *kern, const ocla
 {
     cl_int err = CL_SUCCESS;
     double worst = 0.0;
-    for (int c = 0; c < p->copies; c++) {
+    int held = oclab_gemv_held(p, &kern->variant);
+    if (held == 0) {
+        oclab_error("gemv: the problem holds no copy of the %s layout", kern->variant.il ? "interleaved" : "rows");
+        err = CL_INVALID_MEM_OBJECT;
+        goto cleanup;
+    }
+    for (int c = 0; c < held; c++) {
         CL_TRY(oclab_gemv_poison(cl, p, NAN));
         CL_TRY(oclab_gemv_enqueue(cl, kern, p, c, NULL));
         double e = oclab_gemv_check(cl, p, kern->m, &err);
@@ -358,5 +441,5 @@ cl_int oclab_gemv_launch_fn(void *user, int rep, cl_event *first, cl_event *even
 {
     (void)first;
     const oclab_gemv_launch *l = user;
-    return oclab_gemv_enqueue(l->cl, l->kern, l->p, rep % l->p->copies, event);
+    return oclab_gemv_enqueue(l->cl, l->kern, l->p, rep % oclab_gemv_held(l->p, &l->kern->variant), event);
 }

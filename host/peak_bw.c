@@ -211,6 +211,7 @@ static cl_kernel stream_kernel(bw_state *st, oclab_stream_op op, int vec)
             snprintf(reason, sizeof reason, "kernel build failed: %s", oclab_cl_error_name(err));
             oclab_profile_skip(st->ctx->profile, what, reason);
             st->build_failed[op][slot] = 1;
+            st->ctx->failed = 1; /* the rest still runs, but a kernel that does not build is a failure */
         }
     }
     return st->kernels[op][slot];

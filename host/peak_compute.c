@@ -204,6 +204,7 @@ static int measure_precision(oclab_peak_ctx *ctx, oclab_precision prec, cl_mem o
             char what[64];
             snprintf(what, sizeof what, "compute %s vec%d", prec_names[prec], vecs[v]);
             oclab_profile_skip(ctx->profile, what, "kernel build failed");
+            ctx->failed = 1;
             continue;
         }
         for (int w = 0; w < n_wgs; w++) {

@@ -13,7 +13,7 @@
  * One source, variants by build options:
  *   FORMAT  FMT_F32 | FMT_F16 | FMT_Q8_0 | FMT_Q4_0 | FMT_I8_PC
  *   M       batch rows: every weight is read once and used for all M rows of X
- *   ROWS    output rows per work-item (shares the X loads between rows)
+ *   ROWS    output rows per work-item (shares the X loads between rows; IL: groups of 16 rows)
  *   UNROLL  independent accumulator sets (breaks the FMA latency chain)
  *   LANES   work-items splitting one row set along K, summed in local memory (1 = no reduction;
  *           CPUs want 1, GPUs a power of two >= 16)
@@ -393,134 +393,180 @@ void gemv(const __global uchar *w, const __global uchar *s, const __global float
  * vector, so every weight vector meets each X row as a broadcast scalar: one FMA per 16 weights and
  * X row, no horizontal sums, and M accumulators with broadcast operands (the M = 16 case is bound by
  * FMAs, not by streaming X from cache once per row).
- *   W  f32 / f16 / int8 (q8_0, i8_pc): [group][k][16]; q4_0: [group][byte][16] with the row's bytes
- *      as in ggml (byte 16b + j holds element 32b + j in its low nibble, 32b + j + 16 in its high one)
+ *   W  f32 / f16 / int8 (q8_0, i8_pc): [group][k][16]; q4_0: [group][dword][16] with the row's bytes
+ *      as in ggml, 4 per lane (byte 16b + j holds element 32b + j in its low nibble, 32b + j + 16 in
+ *      its high one)
  *   S  q8_0 / q4_0: [group][block][16] fp16 scales; i8_pc: [group * 16 + r] f32 row scales
- *   X  transposed: x[k * xstride + m]; XS as above ([M][K/32], q4_0 with FOLD only)
- * ROWS and LANES are 1 here; UNROLL independent accumulator sets. FOLD (block formats): accumulate the
- * raw quants per block and scale once per block (fewest operations per weight, small M); else each
- * weight vector is dequantized once and reused for all M rows. */
+ *   X  transposed: x[k * xstride + m] (M = 1: X as above); XS as above ([M][K/32], q4_0 with FOLD only)
+ * ROWS groups of 16 rows per work-item, LANES 1; UNROLL independent accumulator sets. FOLD (block
+ * formats): accumulate the raw quants per block and scale once per block (fewest operations per
+ * weight, small M); else each weight vector is dequantized once and reused for all M rows. */
+#if FORMAT == FMT_Q4_0 && FOLD && UNROLL != 4 && UNROLL != 8
+#error "interleaved q4_0 folds into 4 or 8 accumulator sets"
+#endif
+#if M == 1 /* X itself (one row): constant offsets from the block's start, no stride arithmetic */
+#define XB(kk, m) ((float16)x[kk])
+#else
 #define XB(kk, m) ((float16)x[(size_t)(kk) * xstride + (m)])
-
-#if FORMAT == FMT_F32
-#define IL_LOAD(kk) (((const __global float16 *)wg)[kk])
-#elif FORMAT == FMT_F16
-#define IL_LOAD(kk) vload_half16((kk), (const __global half *)wg)
-#else /* q8_0, i8_pc: raw int8 values */
-#define IL_LOAD(kk) convert_float16(((const __global char16 *)wg)[kk])
 #endif
 
-/* Weight vector W (raw quants when FOLD) at k = KK into accumulator set T[.][U]. */
-#define IL_FMA(t, u, wv, kk)                                                                        \
-    _Pragma("unroll") for (int m = 0; m < M; m++) t[m][u] = fma((wv), XB(kk, m), t[m][u])
+#if FORMAT == FMT_F32
+#define IL_LOAD(r, kk) (((const __global float16 *)wg[r])[kk])
+#elif FORMAT == FMT_F16
+#define IL_LOAD(r, kk) vload_half16((kk), (const __global half *)wg[r])
+#else /* q8_0, i8_pc: raw int8 values */
+#define IL_LOAD(r, kk) convert_float16(((const __global char16 *)wg[r])[kk])
+#endif
+
+/* Weight vector WV of group R (raw quants when FOLD) at k = KK into accumulator set T[.][R][U]. */
+#define IL_FMA(t, r, u, wv, kk)                                                                     \
+    _Pragma("unroll") for (int m = 0; m < M; m++) t[m][r][u] = fma((wv), XB(kk, m), t[m][r][u])
+#define IL_ZERO(t, sets)                                                                            \
+    _Pragma("unroll") for (int m = 0; m < M; m++)                                                   \
+    _Pragma("unroll") for (int r = 0; r < ROWS; r++)                                                \
+    _Pragma("unroll") for (int u = 0; u < (sets); u++) t[m][r][u] = (float16)0.0f
 
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
 void gemv(const __global uchar *w, const __global uchar *s, const __global float *x,
           const __global float *xs, __global float *y, uint n, uint k, uint xstride)
 {
-    const uint grp = get_global_id(0);
-    if (grp * 16 >= n)
+    /* ROWS groups of 16 rows per work-item (independent streams, shared X loads) */
+    const uint ngroups = (n + 15) / 16, grp0 = get_global_id(0) * ROWS;
+    if (grp0 >= ngroups)
         return; /* the global size is rounded up to whole work-groups */
-    const __global uchar *wg = w + (size_t)grp * 16 * ROW_BYTES(k);
-    float16 acc[M][UNROLL];
+    const __global uchar *wg[ROWS];
+    uint grp[ROWS];
 #pragma unroll
-    for (int m = 0; m < M; m++)
-#pragma unroll
-        for (int u = 0; u < UNROLL; u++)
-            acc[m][u] = (float16)0.0f;
+    for (int r = 0; r < ROWS; r++) {
+        grp[r] = min(grp0 + r, ngroups - 1); /* past the last group: recomputed, not stored */
+        wg[r] = w + (size_t)grp[r] * 16 * ROW_BYTES(k);
+    }
+    float16 acc[M][ROWS][UNROLL];
+    IL_ZERO(acc, UNROLL);
 
 #if BLOCK_SCALED
     const uint nblk = k / QK;
-    const __global half *sg = (const __global half *)s + (size_t)grp * 16 * nblk;
     for (uint b = 0; b < nblk; b++) {
-        const float16 d = vload_half16(b, sg);
+        float16 d[ROWS];
+#pragma unroll
+        for (int r = 0; r < ROWS; r++)
+            d[r] = vload_half16((size_t)grp[r] * nblk + b, (const __global half *)s);
 #if FOLD
-        float16 blk[M][UNROLL];
+        float16 blk[M][ROWS][UNROLL];
+        IL_ZERO(blk, UNROLL);
+#endif
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+#if FORMAT == FMT_Q4_0
+#if !FOLD
+            const float16 d8 = -8.0f * d[r];
+#endif
+            /* Per row and block 4 dwords; byte e of dword dw holds elements 4dw + e (low nibble) and
+             * 4dw + e + 16 (high nibble, brought down by one shift per dword). Each nibble is masked in
+             * place and converted as q * 2^(8e), exact; the scale, or (FOLD) accumulator set e + 4h
+             * (UNROLL 4 or 8: set s holds byte position s % 4), undoes the 2^(8e): two operations per
+             * weight vector, four masks. */
+#pragma unroll
+            for (int dw = 0; dw < 4; dw++) {
+                const uint16 u = ((const __global uint16 *)wg[r])[4 * b + dw], u4 = u >> 4;
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    const uint16 mask = (uint16)(0xfu << (8 * e));
+                    const float16 lo = convert_float16(as_int16(u & mask));
+                    const float16 hi = convert_float16(as_int16(u4 & mask));
+                    const uint kk = 32 * b + 4 * dw + e;
+#if FOLD
+                    IL_FMA(blk, r, e % UNROLL, lo, kk);
+                    IL_FMA(blk, r, (e + 4) % UNROLL, hi, kk + 16);
+#else
+                    const float16 de = d[r] * (1.0f / (float)(1u << (8 * e)));
+                    const float16 wl = fma(lo, de, d8), wh = fma(hi, de, d8);
+                    IL_FMA(acc, r, e % UNROLL, wl, kk);
+                    IL_FMA(acc, r, (e + 4) % UNROLL, wh, kk + 16);
+#endif
+                }
+            }
+#else /* q8_0 */
+#if FOLD
+#pragma unroll
+#else /* a full unroll has LLVM hoist all 32 loads and spill them; M FMAs per load hide latency */
+#pragma unroll 2
+#endif
+            for (int j = 0; j < QK; j++) {
+#if FOLD
+                IL_FMA(blk, r, j % UNROLL, IL_LOAD(r, 32 * b + j), 32 * b + j);
+#else
+                const float16 wv = IL_LOAD(r, 32 * b + j) * d[r];
+                IL_FMA(acc, r, j % UNROLL, wv, 32 * b + j);
+#endif
+            }
+#endif
+        }
+#if FOLD
 #pragma unroll
         for (int m = 0; m < M; m++)
 #pragma unroll
-            for (int u = 0; u < UNROLL; u++)
-                blk[m][u] = (float16)0.0f;
-#define IL_ACC blk
-#else
-#define IL_ACC acc
-#endif
+            for (int r = 0; r < ROWS; r++) {
 #if FORMAT == FMT_Q4_0
-#if !FOLD
-        const float16 d8 = -8.0f * d;
-#endif
+                float16 t = (float16)(-8.0f * xs[(size_t)m * nblk + b]); /* the nibbles' offset: (q - 8) x */
 #pragma unroll
-        for (int j = 0; j < 16; j++) {
-            uint16 q = convert_uint16(((const __global uchar16 *)wg)[16 * b + j]);
-            float16 lo = convert_float16(q & (uint16)0xfu), hi = convert_float16(q >> 4);
-#if !FOLD
-            lo = fma(lo, d, d8);
-            hi = fma(hi, d, d8);
-#endif
-            IL_FMA(IL_ACC, j % UNROLL, lo, 32 * b + j);
-            IL_FMA(IL_ACC, (j + 1) % UNROLL, hi, 32 * b + j + 16);
-        }
-#else /* q8_0 */
-#pragma unroll
-        for (int j = 0; j < QK; j++) {
-#if FOLD
-            float16 wv = IL_LOAD(32 * b + j);
+                for (int i = 0; i < UNROLL; i++)
+                    t = fma(blk[m][r][i], (float16)(1.0f / (float)(1u << (8 * (i % 4)))), t);
 #else
-            float16 wv = IL_LOAD(32 * b + j) * d;
-#endif
-            IL_FMA(IL_ACC, j % UNROLL, wv, 32 * b + j);
-        }
-#endif
-#if FOLD
+                float16 t = blk[m][r][0];
 #pragma unroll
-        for (int m = 0; m < M; m++) {
-            float16 t = blk[m][0];
-#pragma unroll
-            for (int u = 1; u < UNROLL; u++)
-                t += blk[m][u];
-#if FORMAT == FMT_Q4_0
-            t -= (float16)(8.0f * xs[(size_t)m * nblk + b]); /* the nibbles' offset: (q - 8) x */
+                for (int u = 1; u < UNROLL; u++)
+                    t += blk[m][r][u];
 #endif
-            acc[m][0] = fma(d, t, acc[m][0]);
-        }
+                acc[m][r][0] = fma(d[r], t, acc[m][r][0]);
+            }
 #endif
-#undef IL_ACC
     }
 #else /* f32, f16, i8_pc: any K */
     uint kk = 0;
     for (; kk + UNROLL <= k; kk += UNROLL) {
 #pragma unroll
-        for (int u = 0; u < UNROLL; u++) {
-            float16 wv = IL_LOAD(kk + u);
-            IL_FMA(acc, u, wv, kk + u);
-        }
+        for (int u = 0; u < UNROLL; u++)
+#pragma unroll
+            for (int r = 0; r < ROWS; r++) {
+                const float16 wv = IL_LOAD(r, kk + u);
+                IL_FMA(acc, r, u, wv, kk + u);
+            }
     }
     for (; kk < k; kk++) {
-        float16 wv = IL_LOAD(kk);
-        IL_FMA(acc, 0, wv, kk);
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            const float16 wv = IL_LOAD(r, kk);
+            IL_FMA(acc, r, 0, wv, kk);
+        }
     }
 #endif
 
-#if FORMAT == FMT_I8_PC
-    const float16 rs = ((const __global float16 *)s)[grp];
-#endif
-    const uint row0 = grp * 16;
 #pragma unroll
-    for (int m = 0; m < M; m++) {
-        float16 a = acc[m][0];
-#pragma unroll
-        for (int u = 1; u < UNROLL; u++)
-            a += acc[m][u];
+    for (int r = 0; r < ROWS; r++) {
+        const uint row0 = (grp0 + r) * 16;
+        if (row0 >= n)
+            break;
 #if FORMAT == FMT_I8_PC
-        a *= rs;
+        const float16 rs = ((const __global float16 *)s)[grp[r]];
 #endif
-        if (row0 + 16 <= n) {
-            vstore16(a, 0, y + (size_t)m * n + row0);
-        } else {
-            float t[16];
-            vstore16(a, 0, t);
-            for (uint r = 0; row0 + r < n; r++)
-                y[(size_t)m * n + row0 + r] = t[r];
+#pragma unroll
+        for (int m = 0; m < M; m++) {
+            float16 a = acc[m][r][0];
+#pragma unroll
+            for (int u = 1; u < UNROLL; u++)
+                a += acc[m][r][u];
+#if FORMAT == FMT_I8_PC
+            a *= rs;
+#endif
+            if (row0 + 16 <= n) {
+                vstore16(a, 0, y + (size_t)m * n + row0);
+            } else {
+                float t[16];
+                vstore16(a, 0, t);
+                for (uint i = 0; row0 + i < n; i++)
+                    y[(size_t)m * n + row0 + i] = t[i];
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 /* Attention-decode kernel on the OpenCL device (POCL in CI): every KV format x GQA group (1, 4, 8) x
- * several split counts against rl_attention_ref, with S = 1, S not a multiple of the tile or chunk,
- * D = 64 and 128, large scores (stable softmax), rotating KV copies (the combine counters must reset
- * between launches), and a corrupted KV cache that must fail verification. */
+ * several split counts against rl_attention_ref, with S = 1, S not a multiple of the tile or chunk
+ * (K is uploaded as transposed tiles of 16 rows: a zero-padded last tile, chunks starting mid-tile),
+ * D = 64 and 128, large scores (stable softmax), rotating KV copies (no state may carry over between
+ * runs; partials of one split must not leak into the next), two launches (partials, combine) exactly
+ * when there is more than one chunk, and a corrupted KV cache that must fail verification. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,12 +104,25 @@ static int run_splits(const rl_attn_shape *s, const problem *p, const void *k_de
     int ok = 0;
     *worst = 0.0;
     for (int i = 0; i < n_splits; i++) {
-        for (int copy = 0; copy < 3; copy++) { /* the same copy twice: counters were reset */
+        for (int copy = 0; copy < 3; copy++) { /* the same copy twice: no state left between runs */
             cl_event ev = NULL;
             double err;
             memset(got, 0xff, p->outputs * sizeof *got); /* NaN: stale output cannot pass */
-            assert_int_equal(oclab_attn_enqueue(&attn, copy, splits[i], &ev), CL_SUCCESS);
+            cl_event first = NULL;
+            assert_int_equal(oclab_attn_enqueue(&attn, copy, splits[i], &first, &ev), CL_SUCCESS);
+            /* Two launches exactly when there are partials to combine; the span is well formed. */
+            uint64_t chunk, chunks = oclab_attn_chunks(s->context, splits[i], &chunk);
+            assert_true((first != NULL) == (chunks > 1));
             assert_int_equal(clWaitForEvents(1, &ev), CL_SUCCESS);
+            if (first) {
+                cl_ulong end1 = 0, start2 = 0;
+                assert_int_equal(clGetEventProfilingInfo(first, CL_PROFILING_COMMAND_END, sizeof end1, &end1, NULL),
+                                 CL_SUCCESS);
+                assert_int_equal(clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof start2, &start2,
+                                                         NULL), CL_SUCCESS);
+                assert_true(end1 <= start2); /* pass 2 ran after pass 1 */
+                clReleaseEvent(first);
+            }
             clReleaseEvent(ev);
             assert_int_equal(oclab_attn_read(&attn, got), CL_SUCCESS);
             ok += oclab_attn_verify(got, p->want, p->outputs, &err);
@@ -140,8 +155,9 @@ static void check_shape(rl_format kv, uint64_t batch, uint64_t heads, uint64_t k
 
 static const rl_format kv_formats[] = {RL_FMT_F32, RL_FMT_F16, RL_FMT_Q8_0};
 
-/* D = 64, every format and group; S = 1, a partial tile (37 = 2 x 16 + 5), uneven chunks (split 3 ->
- * 13 + 13 + 11, split 7 -> chunks of 6 with a last of 1), one row per chunk (split 64 -> 37 chunks). */
+/* D = 64, every format and group; S = 1, a partial tile (37 = 2 x 16 + 5), uneven chunks that start
+ * inside K tiles (split 3 -> 13 + 13 + 11, split 7 -> chunks of 6 with a last of 1), one row per chunk
+ * (split 64 -> 37 chunks); batch 2, so tiles of a second sequence follow the first's padded one. */
 static void test_d64_all_formats_groups_splits(void **state)
 {
     (void)state;

@@ -1,6 +1,7 @@
-/* GEMV kernels on the OpenCL device (POCL in CI): every format and batch verified against the double
- * reference on small shapes (odd N, the largest decode K, K off the vector width), the GPU-style
- * K-split variant, the tuner, and a corrupted weight buffer that must fail verification. */
+/* GEMV kernels on the OpenCL device (POCL in CI): every format, batch and candidate variant of the
+ * device (both layouts) verified against the double reference on small shapes (odd N, the largest
+ * decode K, K off the vector width), the GPU-style K-split variant, the tuner, and a corrupted weight
+ * buffer that must fail verification. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,12 +21,15 @@ static const rl_format formats[] = {RL_FMT_F32, RL_FMT_F16, RL_FMT_Q8_0, RL_FMT_
 static const uint64_t batches[] = {1, 2, 4, 8, 16};
 #define N_FORMATS (sizeof formats / sizeof formats[0])
 #define N_BATCHES (sizeof batches / sizeof batches[0])
+#define N_CAND 8
 
 typedef struct {
     oclab_device_list list;
     oclab_cl cl;
-    /* one default kernel per (format, batch), shared by the shape tests: builds dominate the time */
-    oclab_gemv_kernel kern[N_FORMATS][N_BATCHES];
+    /* every candidate per (format, batch), shared by the shape tests: builds dominate the time */
+    oclab_gemv_variant cand[N_FORMATS][N_BATCHES][N_CAND];
+    int n_cand[N_FORMATS][N_BATCHES];
+    oclab_gemv_kernel kern[N_FORMATS][N_BATCHES][N_CAND];
 } fixture;
 
 static int setup(void **state)
@@ -49,38 +53,50 @@ static int teardown(void **state)
     fixture *f = *state;
     for (size_t i = 0; i < N_FORMATS; i++)
         for (size_t j = 0; j < N_BATCHES; j++)
-            oclab_gemv_kernel_free(&f->kern[i][j]);
+            for (size_t c = 0; c < N_CAND; c++)
+                oclab_gemv_kernel_free(&f->kern[i][j][c]);
     oclab_cl_close(&f->cl);
     oclab_device_list_free(&f->list);
     free(f);
     return 0;
 }
 
-static const oclab_gemv_kernel *default_kernel(fixture *f, size_t fi, size_t bi, uint64_t k)
+/* The candidates of (format FI, batch BI); candidate CI built for rows of K weights, or NULL past them. */
+static const oclab_gemv_kernel *candidate(fixture *f, size_t fi, size_t bi, int ci, uint64_t k)
 {
-    oclab_gemv_kernel *kern = &f->kern[fi][bi];
+    if (f->n_cand[fi][bi] == 0) {
+        f->n_cand[fi][bi] = oclab_gemv_candidates(f->cl.info, formats[fi], batches[bi], f->cand[fi][bi], N_CAND);
+        assert_true(f->n_cand[fi][bi] >= 1);
+    }
+    if (ci >= f->n_cand[fi][bi])
+        return NULL;
+    oclab_gemv_kernel *kern = &f->kern[fi][bi][ci];
     if (!kern->kernel || kern->aligned16 != oclab_gemv_aligned16(formats[fi], k)) {
-        oclab_gemv_variant v[8];
         oclab_gemv_kernel_free(kern);
-        assert_true(oclab_gemv_candidates(f->cl.info, formats[fi], batches[bi], v, 8) >= 1);
-        assert_int_equal(oclab_gemv_kernel_build(&f->cl, formats[fi], batches[bi], &v[0], k, kern), CL_SUCCESS);
+        assert_int_equal(oclab_gemv_kernel_build(&f->cl, formats[fi], batches[bi], &f->cand[fi][bi][ci], k, kern),
+                         CL_SUCCESS);
     }
     return kern;
 }
 
-/* Every format x batch on an N x K problem (X of 16 rows, each batch uses the first M). */
+/* Every format x batch x candidate on an N x K problem (X of 16 rows, each batch uses the first M). */
 static void check_shape(fixture *f, uint64_t n, uint64_t k, int copies)
 {
     for (size_t fi = 0; fi < N_FORMATS; fi++) {
         oclab_gemv_problem p;
         assert_int_equal(oclab_gemv_problem_create(&f->cl, formats[fi], n, k, 16, copies, 7 + fi, &p), CL_SUCCESS);
+        assert_int_equal(oclab_gemv_problem_hold(&f->cl, &p, OCLAB_GEMV_ROWS | OCLAB_GEMV_IL16, copies), CL_SUCCESS);
         for (size_t bi = 0; bi < N_BATCHES; bi++) {
-            cl_int err = CL_SUCCESS;
-            double e = oclab_gemv_verify(&f->cl, default_kernel(f, fi, bi, k), &p, &err);
-            assert_int_equal(err, CL_SUCCESS);
-            if (!(e <= oclab_gemv_tolerance(formats[fi], k)))
-                fail_msg("%s M=%llu %llux%llu: max relative error %g", rl_format_name(formats[fi]),
-                         (unsigned long long)batches[bi], (unsigned long long)n, (unsigned long long)k, e);
+            const oclab_gemv_kernel *kern;
+            for (int ci = 0; (kern = candidate(f, fi, bi, ci, k)) != NULL; ci++) {
+                cl_int err = CL_SUCCESS;
+                double e = oclab_gemv_verify(&f->cl, kern, &p, &err);
+                assert_int_equal(err, CL_SUCCESS);
+                if (!(e <= oclab_gemv_tolerance(formats[fi], k)))
+                    fail_msg("%s M=%llu %llux%llu candidate %d (%s): max relative error %g",
+                             rl_format_name(formats[fi]), (unsigned long long)batches[bi], (unsigned long long)n,
+                             (unsigned long long)k, ci, kern->variant.il ? "interleaved" : "rows", e);
+            }
         }
         oclab_gemv_problem_free(&p);
     }
@@ -103,18 +119,27 @@ static void test_ragged_k(void **state)
 {
     fixture *f = *state;
     static const rl_format any_k[] = {RL_FMT_F32, RL_FMT_F16, RL_FMT_I8_PC};
+    static const uint64_t ms[] = {1, 3};
     for (size_t i = 0; i < sizeof any_k / sizeof any_k[0]; i++) {
         oclab_gemv_problem p;
-        oclab_gemv_kernel kern;
-        oclab_gemv_variant v[8];
-        cl_int err = CL_SUCCESS;
         assert_int_equal(oclab_gemv_problem_create(&f->cl, any_k[i], 9, 100, 3, 1, 3, &p), CL_SUCCESS);
-        assert_true(oclab_gemv_candidates(f->cl.info, any_k[i], 3, v, 8) >= 1);
-        assert_int_equal(oclab_gemv_kernel_build(&f->cl, any_k[i], 3, &v[0], 100, &kern), CL_SUCCESS);
-        double e = oclab_gemv_verify(&f->cl, &kern, &p, &err);
-        assert_int_equal(err, CL_SUCCESS);
-        assert_true(e <= oclab_gemv_tolerance(any_k[i], 100));
-        oclab_gemv_kernel_free(&kern);
+        assert_int_equal(oclab_gemv_problem_hold(&f->cl, &p, OCLAB_GEMV_ROWS | OCLAB_GEMV_IL16, 1), CL_SUCCESS);
+        for (size_t mi = 0; mi < sizeof ms / sizeof ms[0]; mi++) {
+            oclab_gemv_variant v[N_CAND];
+            int n = oclab_gemv_candidates(f->cl.info, any_k[i], ms[mi], v, N_CAND);
+            assert_true(n >= 1);
+            for (int c = 0; c < n; c++) { /* both layouts: every candidate */
+                oclab_gemv_kernel kern;
+                cl_int err = CL_SUCCESS;
+                assert_int_equal(oclab_gemv_kernel_build(&f->cl, any_k[i], ms[mi], &v[c], 100, &kern), CL_SUCCESS);
+                double e = oclab_gemv_verify(&f->cl, &kern, &p, &err);
+                assert_int_equal(err, CL_SUCCESS);
+                if (!(e <= oclab_gemv_tolerance(any_k[i], 100)))
+                    fail_msg("%s M=%llu K=100 candidate %d: max relative error %g", rl_format_name(any_k[i]),
+                             (unsigned long long)ms[mi], c, e);
+                oclab_gemv_kernel_free(&kern);
+            }
+        }
         oclab_gemv_problem_free(&p);
     }
 }
@@ -128,8 +153,8 @@ static void test_lanes_variant(void **state)
         uint64_t m;
         oclab_gemv_variant v;
     } cases[] = {
-        {RL_FMT_Q4_0, 1, {1, 1, 16, 64, 1}},
-        {RL_FMT_F16, 4, {2, 1, 16, 32, 0}},
+        {RL_FMT_Q4_0, 1, {1, 1, 16, 64, 1, 0}},
+        {RL_FMT_F16, 4, {2, 1, 16, 32, 0, 0}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         oclab_gemv_problem p;
@@ -137,6 +162,7 @@ static void test_lanes_variant(void **state)
         cl_int err = CL_SUCCESS;
         assert_int_equal(oclab_gemv_problem_create(&f->cl, cases[i].format, 37, 1056, cases[i].m, 1, 11, &p),
                          CL_SUCCESS);
+        assert_int_equal(oclab_gemv_problem_hold(&f->cl, &p, OCLAB_GEMV_ROWS, 1), CL_SUCCESS);
         assert_int_equal(oclab_gemv_kernel_build(&f->cl, cases[i].format, cases[i].m, &cases[i].v, 1056, &kern),
                          CL_SUCCESS);
         double e = oclab_gemv_verify(&f->cl, &kern, &p, &err);
@@ -164,8 +190,44 @@ static void test_tuner(void **state)
         assert_true(cJSON_GetObjectItemCaseSensitive(c, "median_s")->valuedouble > 0.0);
     }
     assert_true(oclab_gemv_verify(&f->cl, &best, &p, &err) <= oclab_gemv_tolerance(RL_FMT_Q4_0, p.k));
+    /* q4_0 M = 1 candidates read both layouts: one copy of each (the budget of 2 shared) */
+    assert_int_equal(p.held[0], 1);
+    assert_int_equal(p.held[1], 1);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(tuning, "tuning_copies")->valueint, 1);
     cJSON_Delete(tuning);
     oclab_gemv_kernel_free(&best);
+    oclab_gemv_problem_free(&p);
+}
+
+/* A problem holds only the layouts asked for, all copies of them, and a kernel on a layout not held
+ * refuses to run. */
+static void test_hold(void **state)
+{
+    fixture *f = *state;
+    oclab_gemv_problem p;
+    oclab_gemv_kernel rows, il;
+    cl_int err = CL_SUCCESS;
+    const oclab_gemv_variant vr = {1, 1, 1, 8, 0, 0}, vi = {1, 1, 1, 8, 0, 1};
+    assert_int_equal(oclab_gemv_problem_create(&f->cl, RL_FMT_Q8_0, 40, 256, 1, 3, 17, &p), CL_SUCCESS);
+    assert_int_equal(p.held[0] + p.held[1], 0);
+    assert_int_equal(oclab_gemv_kernel_build(&f->cl, RL_FMT_Q8_0, 1, &vr, 256, &rows), CL_SUCCESS);
+    assert_int_equal(oclab_gemv_kernel_build(&f->cl, RL_FMT_Q8_0, 1, &vi, 256, &il), CL_SUCCESS);
+    assert_int_equal(oclab_gemv_problem_hold(&f->cl, &p, OCLAB_GEMV_ROWS | OCLAB_GEMV_IL16, 2), CL_SUCCESS);
+    assert_int_equal(p.held[0], 2);
+    assert_int_equal(p.held[1], 2);
+    assert_true(oclab_gemv_verify(&f->cl, &il, &p, &err) <= oclab_gemv_tolerance(RL_FMT_Q8_0, p.k));
+    assert_int_equal(oclab_gemv_problem_hold(&f->cl, &p, OCLAB_GEMV_IL16, p.copies), CL_SUCCESS);
+    assert_int_equal(p.held[0], 0);
+    assert_int_equal(p.held[1], 3);
+    assert_true(oclab_gemv_verify(&f->cl, &il, &p, &err) <= oclab_gemv_tolerance(RL_FMT_Q8_0, p.k));
+    assert_true(isnan(oclab_gemv_verify(&f->cl, &rows, &p, &err)));
+    assert_int_equal(err, CL_INVALID_MEM_OBJECT);
+    assert_int_equal(oclab_gemv_problem_hold(&f->cl, &p, OCLAB_GEMV_ROWS, 1), CL_SUCCESS);
+    assert_int_equal(p.held[0], 1);
+    assert_int_equal(p.held[1], 0);
+    assert_true(oclab_gemv_verify(&f->cl, &rows, &p, &err) <= oclab_gemv_tolerance(RL_FMT_Q8_0, p.k));
+    oclab_gemv_kernel_free(&rows);
+    oclab_gemv_kernel_free(&il);
     oclab_gemv_problem_free(&p);
 }
 
@@ -175,19 +237,30 @@ static void test_corrupted_weights_fail(void **state)
     fixture *f = *state;
     for (size_t fi = 0; fi < N_FORMATS; fi++) {
         oclab_gemv_problem p;
-        cl_int err = CL_SUCCESS;
-        const oclab_gemv_kernel *kern = default_kernel(f, fi, 0, 544);
+        const oclab_gemv_kernel *kern;
         assert_int_equal(oclab_gemv_problem_create(&f->cl, formats[fi], 37, 544, 16, 3, 13, &p), CL_SUCCESS);
-        assert_true(oclab_gemv_verify(&f->cl, kern, &p, &err) <= oclab_gemv_tolerance(formats[fi], p.k));
+        assert_int_equal(oclab_gemv_problem_hold(&f->cl, &p, OCLAB_GEMV_ROWS | OCLAB_GEMV_IL16, 3), CL_SUCCESS);
         unsigned char garbage[64];
         for (size_t i = 0; i < sizeof garbage; i++)
             garbage[i] = (unsigned char)(0x5a + 37 * i);
-        assert_int_equal(clEnqueueWriteBuffer(f->cl.queue, p.w[2], CL_TRUE, 100, sizeof garbage, garbage, 0, NULL,
-                                              NULL), CL_SUCCESS);
-        double e = oclab_gemv_verify(&f->cl, kern, &p, &err);
-        assert_int_equal(err, CL_SUCCESS);
-        if (!(isnan(e) || e > 10 * oclab_gemv_tolerance(formats[fi], p.k)))
-            fail_msg("%s: corrupted weights passed with error %g", rl_format_name(formats[fi]), e);
+        /* every M = 1 candidate, each on the layout it reads (both layouts are among them) */
+        for (int ci = 0; (kern = candidate(f, fi, 0, ci, 544)) != NULL; ci++) {
+            cl_int err = CL_SUCCESS;
+            assert_true(oclab_gemv_verify(&f->cl, kern, &p, &err) <= oclab_gemv_tolerance(formats[fi], p.k));
+            cl_mem w = kern->variant.il ? p.wi[2] : p.w[2];
+            unsigned char saved[sizeof garbage];
+            assert_int_equal(clEnqueueReadBuffer(f->cl.queue, w, CL_TRUE, 100, sizeof saved, saved, 0, NULL, NULL),
+                             CL_SUCCESS);
+            assert_int_equal(clEnqueueWriteBuffer(f->cl.queue, w, CL_TRUE, 100, sizeof garbage, garbage, 0, NULL,
+                                                  NULL), CL_SUCCESS);
+            double e = oclab_gemv_verify(&f->cl, kern, &p, &err);
+            assert_int_equal(err, CL_SUCCESS);
+            if (!(isnan(e) || e > 10 * oclab_gemv_tolerance(formats[fi], p.k)))
+                fail_msg("%s candidate %d (%s): corrupted weights passed with error %g", rl_format_name(formats[fi]),
+                         ci, kern->variant.il ? "interleaved" : "rows", e);
+            assert_int_equal(clEnqueueWriteBuffer(f->cl.queue, w, CL_TRUE, 100, sizeof saved, saved, 0, NULL, NULL),
+                             CL_SUCCESS);
+        }
         oclab_gemv_problem_free(&p);
     }
 }
@@ -223,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_ragged_k),
         cmocka_unit_test(test_lanes_variant),
         cmocka_unit_test(test_tuner),
+        cmocka_unit_test(test_hold),
         cmocka_unit_test(test_corrupted_weights_fail),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -12,6 +12,7 @@ expect_usage_error "bf16 has no GEMV kernel" decode --family gemv --formats bf16
 expect_usage_error "K not a multiple of 32 for q4_0" decode --family gemv --formats q4_0 --shape 64,100
 expect_usage_error "N = 0" decode --family gemv --shape 0,4096
 expect_usage_error "shape without K" decode --family gemv --shape 4096
+expect_usage_error "weights beyond the device's max allocation" decode --family gemv --formats f32 --shape 4000000,8192 --no-baseline
 expect_usage_error "unknown family" decode --family conv
 expect_usage_error "batch 0" decode --family gemv --batch 0
 expect_usage_error "missing profile" decode --family gemv --profile "$TMP/none.json"
@@ -49,8 +50,12 @@ for k in ours:
         continue
     w = n * kk * bytes_per[k["format"]] + (n * 4 if k["format"] == "i8_pc" else 0)
     b = w + m * kk * 4 + m * n * 4
-    if k["format"] in ("q4_0", "q8_0", "i8_pc") and k["variant"]["fold_scale"]:
-        b += m * (kk // 32) * 4  # the X block sums it reads
+    v = k["variant"]
+    if v["layout"] not in ("rows", "interleaved16"):
+        bad.append(name + " layout " + str(v["layout"]))
+    # the X block sums it reads: folded int formats in the row layout, folded q4_0 when interleaved
+    if v["fold_scale"] and (k["format"] in ("q4_0", "q8_0", "i8_pc") if v["layout"] == "rows" else k["format"] == "q4_0"):
+        b += m * (kk // 32) * 4
     if abs(k["bytes"] - b) > 1e-6 * b or abs(k["intensity"] - 2 * m * n * kk / b) > 1e-9:
         bad.append("%s bytes %s, want %s" % (name, k["bytes"], b))
     roof = min(400, k["intensity"] * 50)
@@ -79,6 +84,12 @@ elif not baseline and base:
 tuning = d["measurements"].get("gemv_tuning", [])
 if len(tuning) != 2 * len(formats) * len({kk for _, kk in shapes}) or any(t["tuned"] for t in tuning):
     bad.append("gemv_tuning: %d entries" % len(tuning))
+# untuned: one candidate, one layout, tuned on all the cold copies the timed entry then gets
+for t in tuning:
+    cold = {k["variant"]["cold_copies"] for k in ours if k["format"] == t["format"] and k["shape"]["m"] == t["m"]
+            and (k["shape"]["n"], k["shape"]["k"]) == (t["shape"]["n"], t["shape"]["k"])}
+    if cold != {t["tuning_copies"]}:
+        bad.append("%s M=%d: tuning copies %s, cold copies %s" % (t["format"], t["m"], t["tuning_copies"], cold))
 if bad:
     print("\n".join(bad), file=sys.stderr)
     sys.exit(1)
@@ -97,6 +108,21 @@ run decode --family gemv --profile "$TMP/peak.json" --formats f32,f16,i8_pc --ba
     --no-tune --no-baseline --max-time 5 -o "$TMP/r.json"
 [ "$rc" -eq 0 ] || fail "ragged K run: exit $rc: $(cat "$TMP/err")"
 check_profile "$TMP/r.json" f32,f16,i8_pc 9x1000 0
+
+# ---- tuned: candidates of both layouts share the cold-copy budget while tuning ----
+run decode --family gemv --profile "$TMP/peak.json" --formats q4_0 --batch 1 --shape 32,1024 --no-baseline \
+    --max-time 5 -o "$TMP/t.json"
+[ "$rc" -eq 0 ] || fail "tuned run: exit $rc: $(cat "$TMP/err")"
+python3 - "$TMP/t.json" <<'PY' || check_fail "tuning copies"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["measurements"]["gemv_tuning"][0]
+layouts = {c["layout"] for c in t["candidates"]}
+cold = d["kernels"][0]["variant"]["cold_copies"]
+assert layouts == {"rows", "interleaved16"}, layouts
+assert d["kernels"][0]["verified"] is True
+assert t["tuning_copies"] == (cold + 1) // 2, (t["tuning_copies"], cold)
+PY
 
 # ---- the human table and -o ----
 run decode --family gemv --profile "$TMP/peak.json" --formats q4_0 --batch 2 --shape 5,64 --no-tune \
