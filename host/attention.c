@@ -185,23 +185,60 @@ static void shape_label(const rl_attn_shape *s, char *buf, size_t len)
              (unsigned long long)s->head_dim, (unsigned long long)s->context);
 }
 
-/* Skips (with the reason) a shape whose caches do not fit; 1 when it fits. */
-static int fits(oclab_decode_ctx *ctx, const rl_attn_shape *s, uint64_t kv_bytes, const char *label)
+/* 1 when the caches of S (KV_BYTES each) fit INFO's limits, else 0 with the reason. */
+static int fit_reason(const oclab_device_info *info, const rl_attn_shape *s, uint64_t kv_bytes, char *reason,
+                      size_t reason_len)
 {
-    const oclab_device_info *info = ctx->cl->info;
-    char reason[256];
     if (kv_bytes > info->max_alloc_bytes) {
-        snprintf(reason, sizeof reason, "one KV cache is %llu bytes, beyond the max allocation of %llu",
+        snprintf(reason, reason_len, "one KV cache is %llu bytes, beyond the max allocation of %llu",
                  (unsigned long long)kv_bytes, (unsigned long long)info->max_alloc_bytes);
     } else if (2 * kv_bytes > info->global_mem_bytes / 2) {
-        snprintf(reason, sizeof reason, "K and V caches are %llu bytes, beyond half the device memory (%llu)",
+        snprintf(reason, reason_len, "K and V caches are %llu bytes, beyond half the device memory (%llu)",
                  (unsigned long long)(2 * kv_bytes), (unsigned long long)info->global_mem_bytes);
     } else if (s->batch * s->kv_heads * s->context > UINT32_MAX / 2) {
-        snprintf(reason, sizeof reason, "more cache rows than the kernel's 32-bit indices address");
+        snprintf(reason, reason_len, "more cache rows than the kernel's 32-bit indices address");
     } else {
         return 1;
     }
+    return 0;
+}
+
+/* Skips (with the reason) a shape whose caches do not fit; 1 when it fits. */
+static int fits(oclab_decode_ctx *ctx, const rl_attn_shape *s, uint64_t kv_bytes, const char *label)
+{
+    char reason[256];
+    if (fit_reason(ctx->cl->info, s, kv_bytes, reason, sizeof reason))
+        return 1;
     oclab_profile_skip(ctx->profile, label, reason);
+    return 0;
+}
+
+int oclab_attention_fit(const oclab_decode_opts *opts, const oclab_device_info *info)
+{
+    shape_table t;
+    char reason[256];
+    /* The default table is skipped shape by shape; sizes the user asked for must fit. */
+    if (!opts->n_attn_batches && !opts->n_attn_contexts && !opts->n_attn_heads && !opts->n_attn_head_dims)
+        return 0;
+    table_of(opts, &t);
+    for (int f = 0; f < t.n_kv; f++)
+        for (int d = 0; d < t.n_dims; d++)
+            for (int h = 0; h < t.n_heads; h++)
+                for (int b = 0; b < t.n_batches; b++)
+                    for (int c = 0; c < t.n_contexts; c++) {
+                        rl_attn_shape s = {t.batches[b], t.heads[h][0], t.heads[h][1], t.dims[d], t.contexts[c],
+                                           t.kv[f], RL_FMT_F32, RL_FMT_F32};
+                        uint64_t row_bytes, kv_bytes;
+                        if (rl_kv_row_bytes(s.kv, s.head_dim, &row_bytes, reason, sizeof reason) != 0 ||
+                            __builtin_mul_overflow(s.batch * s.kv_heads * s.context, row_bytes, &kv_bytes))
+                            kv_bytes = UINT64_MAX;
+                        if (!fit_reason(info, &s, kv_bytes, reason, sizeof reason)) {
+                            char label[160];
+                            shape_label(&s, label, sizeof label);
+                            oclab_error("%s does not fit %s: %s", label, info->name, reason);
+                            return -1;
+                        }
+                    }
     return 0;
 }
 

@@ -16,6 +16,10 @@
  * oclab_attention_measure calls it too and returns OCLAB_EXIT_USAGE on bad options. */
 int oclab_attention_check_opts(const oclab_decode_opts *opts);
 
+/* Explicitly requested shapes (any of --batch, --context, --heads, --head-dim given) must fit INFO's
+ * memory limits: 0 ok, -1 with a one-line error. The default table is skipped shape by shape instead. */
+int oclab_attention_fit(const oclab_decode_opts *opts, const oclab_device_info *info);
+
 /* A program built for one (kv format, head_dim, group): compile once, reuse across S, B and splits. */
 typedef struct {
     rl_format kv;

@@ -213,7 +213,7 @@ int oclab_decode_opts_fit(const oclab_decode_opts *opts, const oclab_device_info
             }
         }
     }
-    return 0;
+    return opts->run_attention ? oclab_attention_fit(opts, info) : 0;
 }
 
 int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const oclab_decode_opts *opts,

@@ -61,8 +61,9 @@ int oclab_decode_opt(oclab_decode_opts *opts, int argc, char **argv, int *i);
  * refuses GEMV formats without a kernel and shapes a format cannot take (K not a multiple of 32 for
  * block formats). 0 ok; -1 with a one-line error (the command exits OCLAB_EXIT_USAGE). */
 int oclab_decode_opts_check(oclab_decode_opts *opts);
-/* Shapes the user gave (--shape) must fit the device: weights within its max allocation and a quarter
- * of its memory (the default table is skipped shape by shape instead). 0 ok, -1 (error printed). */
+/* Shapes the user gave must fit the device: GEMV weights (--shape) within its max allocation and a
+ * quarter of its memory, attention caches as oclab_attention_fit says (the default tables are skipped
+ * shape by shape instead). 0 ok, -1 (error printed). */
 int oclab_decode_opts_fit(const oclab_decode_opts *opts, const oclab_device_info *info);
 /* Runs the selected families on CL; PROFILE must hold ceilings (from oclab peak, or a loaded profile).
  * OCLAB_EXIT_OK, or OCLAB_EXIT_FAIL when a kernel failed to build/run or failed verification. */

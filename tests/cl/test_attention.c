@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_fixture.h"
 #include "host/attention.h"
 #include "host/device.h"
 #include "roofline/quant.h"
@@ -245,16 +246,9 @@ static void test_unsupported_shapes(void **state)
 
 int main(void)
 {
-    int index, count = 0;
-    const char *sel = getenv("OCLAB_DEVICE");
-    if (oclab_device_find(&devices, sel ? sel : "all", &index, 1, &count) != 0 || count == 0) {
-        fprintf(stderr, "skipped: no OpenCL device\n");
-        return 77;
-    }
-    if (oclab_cl_open(&cl, &devices.devices[index], NULL) != CL_SUCCESS) {
-        fprintf(stderr, "skipped: cannot open the OpenCL device\n");
-        return 77;
-    }
+    int opened = cl_fixture_open(&devices, &cl);
+    if (opened != 0)
+        return opened;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chunks),
         cmocka_unit_test(test_unsupported_shapes),

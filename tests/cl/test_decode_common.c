@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "cl_fixture.h"
 #include "host/decode.h"
 #include "host/device.h"
 #include "host/log.h"
@@ -178,19 +179,15 @@ static void test_probe_on_device(void **state)
     oclab_device_list list = {0};
     oclab_cl cl = {0};
     oclab_probe *probe = NULL;
-    int sel = 0, count = 0;
     oclab_verbosity = 0;
-    if (oclab_device_find(&list, getenv("OCLAB_DEVICE") ? getenv("OCLAB_DEVICE") : "0:0", &sel, 1, &count) != 0 ||
-        count < 1) {
-        fprintf(stderr, "skipped: no OpenCL device\n");
-        exit(77);
-    }
-    assert_int_equal(oclab_cl_open(&cl, &list.devices[sel], NULL), CL_SUCCESS);
+    int opened = cl_fixture_open(&list, &cl);
+    if (opened != 0)
+        exit(opened);
     assert_int_equal(oclab_probe_create(&cl, &probe), CL_SUCCESS);
     double gbs = 0.0;
     assert_int_equal(oclab_probe_sample(probe, &gbs), CL_SUCCESS);
     assert_true(gbs > 0.1 && gbs < 1e5);
-    cJSON *profile = oclab_profile_new(&list.devices[sel]);
+    cJSON *profile = oclab_profile_new(cl.info);
     oclab_device_opts dev_opts;
     oclab_device_opts_init(&dev_opts, "0:0");
     oclab_decode_ctx ctx = {.cl = &cl, .dev_opts = &dev_opts, .budget_s = 0.001, .probe = probe, .profile = profile};

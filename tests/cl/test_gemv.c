@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "cl_fixture.h"
 #include "host/device.h"
 #include "host/gemv.h"
 #include "host/log.h"
@@ -35,15 +36,12 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    int sel = 0, count = 0;
     oclab_verbosity = 0;
-    if (!f || oclab_device_find(&f->list, getenv("OCLAB_DEVICE") ? getenv("OCLAB_DEVICE") : "0:0", &sel, 1,
-                                &count) != 0 || count < 1) {
-        fprintf(stderr, "skipped: no OpenCL device\n");
-        exit(77);
-    }
-    if (oclab_cl_open(&f->cl, &f->list.devices[sel], NULL) != CL_SUCCESS)
+    if (!f)
         return -1;
+    int opened = cl_fixture_open(&f->list, &f->cl);
+    if (opened != 0)
+        exit(opened);
     *state = f;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_fixture.h"
 #include "host/device.h"
 #include "host/peak.h"
 
@@ -148,16 +149,9 @@ static void test_compute_op_counts(void **state)
 
 int main(void)
 {
-    int index = 0, count = 0;
-    const char *sel = getenv("OCLAB_DEVICE");
-    if (oclab_device_find(&devices, sel ? sel : "all", &index, 1, &count) != 0 || count == 0) {
-        fprintf(stderr, "skipped: no OpenCL device\n");
-        return 77;
-    }
-    if (oclab_cl_open(&cl, &devices.devices[index], NULL) != CL_SUCCESS) {
-        fprintf(stderr, "skipped: cannot open the OpenCL device\n");
-        return 77;
-    }
+    int opened = cl_fixture_open(&devices, &cl);
+    if (opened != 0)
+        return opened;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_kernels_verify), cmocka_unit_test(test_stream_byte_counts),
         cmocka_unit_test(test_compute_closed_form),   cmocka_unit_test(test_compute_op_counts),

@@ -3,27 +3,10 @@
 # every kernels[] entry verified, with the cost model's intensity (flops_core / bytes, K and V read
 # once per KV head), the short-context figures in measurements; bad flags exit 2 with one line on
 # stderr. Needs no jq: the profile is cJSON's pretty print, one "key": value per line.
-set -u
-OCLAB=${OCLAB:?set OCLAB to the oclab binary}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-
-run() {
-    "$OCLAB" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
-
-run devices
-if [ "$rc" -ne 0 ] || grep -q "no OpenCL platform" "$tmp/err"; then
-    echo "skipped: no OpenCL device" >&2
-    exit 77
-fi
+source "$(dirname "$0")/../lib/assert.sh"
+require_device
+tmp=$TMP
+fail() { check_fail "$@"; }
 
 # ---- bad flags: exit 2, one error line, nothing on stdout ----
 bad() {
@@ -38,6 +21,7 @@ bad --kv nope
 bad --head-dim 0
 bad --head-dim 48 --kv q8_0
 bad --context 0
+bad --heads 32 --kv-heads 8 --head-dim 128 --context 100000000 --kv f16
 bad --batch 0
 
 # ---- a tiny run: three KV formats, two contexts (S = 37: partial tiles and uneven chunks) ----
@@ -48,7 +32,7 @@ if [ "$rc" -ne 0 ]; then
     cat "$tmp/err" >&2
     fail "decode tiny run: exit $rc"
 fi
-[ -s "$tmp/p.json" ] || { fail "no profile written"; echo "$failures failure(s)" >&2; exit 1; }
+[ -s "$tmp/p.json" ] || { fail "no profile written"; finish ""; }
 
 # One line per kernels[] entry of the attention family:
 # format batch heads kv_heads head_dim context verified intensity efficiency_vs_probe
@@ -107,8 +91,4 @@ grep -q '"attention_short_context"' "$tmp/p.json" || fail "no measurements.atten
 lo=$(sed -n 's/^[[:space:]]*"launch_overhead_s":[[:space:]]*\([^,]*\),*$/\1/p' "$tmp/p.json")
 awk -v x="$lo" 'BEGIN { exit !(x != "" && x > 0 && x < 1) }' || fail "launch_overhead_s = '$lo'"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)" >&2
-    exit 1
-fi
-echo "ok"
+finish "decode attention: ok"

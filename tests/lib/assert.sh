@@ -33,8 +33,10 @@ expect_close() {
 }
 
 # has_device: exit 77 (ctest skip) when no OpenCL device is available.
+# With $OCLAB_REQUIRE_DEVICE set (CI), a missing device fails instead.
 require_device() {
     if ! "$OCLAB" devices --json >"$TMP/devices.json" 2>"$TMP/devices.err"; then
+        [ -z "${OCLAB_REQUIRE_DEVICE:-}" ] || fail "no OpenCL device: $(cat "$TMP/devices.err")"
         echo "SKIP: no OpenCL device: $(cat "$TMP/devices.err")" >&2
         exit 77
     fi
