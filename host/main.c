@@ -11,37 +11,49 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *usage;
 } commands[] = {
-    {"devices", oclab_cmd_devices, "devices [-d SEL] [--json]          every platform and device, key facts"},
+    {"devices", oclab_cmd_devices, "devices [-d SEL] [--json]\n"
+                                   "      every platform and device, clinfo-style key facts"},
     {"peak", oclab_cmd_peak, "peak [-d SEL] [-o FILE] [--json] [--quick] [--max-time MS]\n"
-                             "                                          bandwidth sweep + compute peaks -> roofline"},
-    {"decode", oclab_cmd_decode, "decode [-d SEL] [-o FILE] [--json] [--profile FILE] [--family gemv|attention] ...\n"
-                                 "                                          GEMV + attention kernels, verified, placed"},
-    {"run", oclab_cmd_run, "run [-d SEL] [--out DIR] [--quick]       devices + peak + decode + report per device"},
-    {"report", oclab_cmd_report, "report PROFILE.json... [--out DIR]   HTML + SVG + Markdown (+ comparison)"},
-    {"model", oclab_cmd_model, "model (--model NAME | --config FILE) --weights FMT ... DEVICE\n"
-                               "                                          decode speed-of-light for a model"},
-    {"cost", oclab_cmd_cost, "cost gemv|attention ... DEVICE         FLOPs, bytes, intensity, bound of a shape"},
+                             "      bandwidth sweep + compute peaks -> roofline ceilings"},
+    {"decode", oclab_cmd_decode,
+     "decode [-d SEL] [-o FILE] [--json] [--profile PEAK.json] [--family gemv|attention]\n"
+     "       [--formats f32,f16,q8_0,q4_0,i8_pc] [--batch 1,16] [--shape N,K]... [--no-tune] [--no-baseline]\n"
+     "       [--heads HQ --kv-heads HKV --head-dim D --context S,... --kv f16,q8_0,f32]\n"
+     "      GEMV + attention decode kernels, verified, placed on the roofline"},
+    {"run", oclab_cmd_run, "run [-d SEL] [--out DIR] [--quick] [decode options]\n"
+                           "      devices + peak + decode + report for each selected device (the main job)"},
+    {"report", oclab_cmd_report, "report PROFILE.json... [--out DIR]\n"
+                                 "      HTML + SVG + Markdown; several profiles -> comparison"},
+    {"model", oclab_cmd_model, "model (--model NAME | --config FILE) --weights FMT [--kv FMT] [--batch B]\n"
+                               "      [--context S] [--sweep-context] [--json] DEVICE\n"
+                               "      decode speed-of-light and tokens/s of a whole model"},
+    {"cost", oclab_cmd_cost, "cost gemv --m M --n N --k K --weights FMT [--act F] [--out F] [--tile-m T] [--json] DEVICE\n"
+                             "  oclab cost attention --batch B --heads HQ --kv-heads HKV --head-dim D --context S\n"
+                             "       --kv FMT [--q F] [--out F] [--json] DEVICE\n"
+                             "      FLOPs, bytes, intensity and bound of one kernel shape"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
-static void usage(FILE *out)
+static void usage(void)
 {
-    fprintf(out, "usage: oclab COMMAND [options]\n\ncommands:\n");
+    printf("usage: oclab COMMAND [options]\n\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  oclab %s\n", commands[i].usage);
-    fprintf(out, "\ndevice selection (-d SEL or $OCLAB_DEVICE): P:D, a name substring, cpu|gpu|accelerator, all\n"
-                 "common options: --kernels DIR (load kernels from disk), -v (verbose), -q (quiet)\n"
-                 "see README.md and DESIGN.md for the full contract\n");
+        printf("  oclab %s\n", commands[i].usage);
+    printf("\nDEVICE (cost, model): --peak-gflops G --bandwidth-gbs W [--memory-gb M] | --spec NAME | "
+           "--profile FILE\n"
+           "device selection (-d SEL or $OCLAB_DEVICE): P:D, a name substring, cpu|gpu|accelerator, all\n"
+           "common options: --kernels DIR (load kernels from disk), --max-time MS, -v (verbose), -q (quiet)\n"
+           "exit codes: 0 ok, 1 device/driver/verification failure, 2 bad input; see README.md\n");
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        oclab_error("no command given (try oclab help)");
         return OCLAB_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        usage(stdout);
+        usage();
         return OCLAB_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {

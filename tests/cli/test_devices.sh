@@ -43,6 +43,7 @@ expect_usage_error "malformed index" devices -d 0:x
 expect_usage_error "unknown flag" devices --bogus
 expect_usage_error "missing selector value" devices -d
 expect_usage_error "unknown command" frobnicate
+expect_usage_error "no command" 
 
 # No OpenCL platform at all: a clear error with the install hint, non-zero exit.
 mkdir -p "$TMP/no_icd"
