@@ -51,6 +51,28 @@ static void table_of(const oclab_decode_opts *opts, shape_table *t)
     t->n_kv = opts->n_attn_kv ? opts->n_attn_kv : 2;
 }
 
+/* The table's shapes in measuring order (KV format, head dim, heads, batch, context; context fastest):
+ * shape I of table_count(T). */
+static uint64_t table_count(const shape_table *t)
+{
+    return (uint64_t)t->n_kv * t->n_dims * t->n_heads * t->n_batches * t->n_contexts;
+}
+
+static rl_attn_shape table_shape(const shape_table *t, uint64_t i)
+{
+    int c = (int)(i % t->n_contexts);
+    i /= t->n_contexts;
+    int b = (int)(i % t->n_batches);
+    i /= t->n_batches;
+    int h = (int)(i % t->n_heads);
+    i /= t->n_heads;
+    int d = (int)(i % t->n_dims);
+    int f = (int)(i / t->n_dims);
+    rl_attn_shape s = {t->batches[b], t->heads[h][0], t->heads[h][1], t->dims[d], t->contexts[c], t->kv[f],
+                       RL_FMT_F32, RL_FMT_F32};
+    return s;
+}
+
 int oclab_attention_check_opts(const oclab_decode_opts *opts)
 {
     shape_table t;
@@ -221,24 +243,19 @@ int oclab_attention_fit(const oclab_decode_opts *opts, const oclab_device_info *
     if (!opts->n_attn_batches && !opts->n_attn_contexts && !opts->n_attn_heads && !opts->n_attn_head_dims)
         return 0;
     table_of(opts, &t);
-    for (int f = 0; f < t.n_kv; f++)
-        for (int d = 0; d < t.n_dims; d++)
-            for (int h = 0; h < t.n_heads; h++)
-                for (int b = 0; b < t.n_batches; b++)
-                    for (int c = 0; c < t.n_contexts; c++) {
-                        rl_attn_shape s = {t.batches[b], t.heads[h][0], t.heads[h][1], t.dims[d], t.contexts[c],
-                                           t.kv[f], RL_FMT_F32, RL_FMT_F32};
-                        uint64_t row_bytes, kv_bytes;
-                        if (rl_kv_row_bytes(s.kv, s.head_dim, &row_bytes, reason, sizeof reason) != 0 ||
-                            __builtin_mul_overflow(s.batch * s.kv_heads * s.context, row_bytes, &kv_bytes))
-                            kv_bytes = UINT64_MAX;
-                        if (!fit_reason(info, &s, kv_bytes, reason, sizeof reason)) {
-                            char label[160];
-                            shape_label(&s, label, sizeof label);
-                            oclab_error("%s does not fit %s: %s", label, info->name, reason);
-                            return -1;
-                        }
-                    }
+    for (uint64_t i = 0; i < table_count(&t); i++) {
+        rl_attn_shape s = table_shape(&t, i);
+        uint64_t row_bytes, kv_bytes;
+        if (rl_kv_row_bytes(s.kv, s.head_dim, &row_bytes, reason, sizeof reason) != 0 ||
+            __builtin_mul_overflow(s.batch * s.kv_heads * s.context, row_bytes, &kv_bytes))
+            kv_bytes = UINT64_MAX;
+        if (!fit_reason(info, &s, kv_bytes, reason, sizeof reason)) {
+            char label[160];
+            shape_label(&s, label, sizeof label);
+            oclab_error("%s does not fit %s: %s", label, info->name, reason);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -498,16 +515,11 @@ int oclab_attention_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts
         return OCLAB_EXIT_USAGE;
     table_of(opts, &t);
     cache.n_programs = 0;
-    for (int f = 0; f < t.n_kv; f++)
-        for (int d = 0; d < t.n_dims; d++)
-            for (int h = 0; h < t.n_heads; h++)
-                for (int b = 0; b < t.n_batches; b++)
-                    for (int c = 0; c < t.n_contexts; c++) {
-                        rl_attn_shape s = {t.batches[b], t.heads[h][0], t.heads[h][1], t.dims[d],
-                                           t.contexts[c], t.kv[f], RL_FMT_F32, RL_FMT_F32};
-                        if (measure_shape(ctx, opts, &cache, &s) != OCLAB_EXIT_OK)
-                            rc = OCLAB_EXIT_FAIL;
-                    }
+    for (uint64_t i = 0; i < table_count(&t); i++) {
+        rl_attn_shape s = table_shape(&t, i);
+        if (measure_shape(ctx, opts, &cache, &s) != OCLAB_EXIT_OK)
+            rc = OCLAB_EXIT_FAIL;
+    }
     rl_attn_shape first = {t.batches[0], t.heads[0][0], t.heads[0][1], t.dims[0], 1, t.kv[0], RL_FMT_F32,
                            RL_FMT_F32};
     if (!opts->n_attn_heads) { /* by default: GQA 32/8, the short-context case */
