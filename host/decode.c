@@ -197,8 +197,7 @@ int oclab_decode_opts_check(oclab_decode_opts *opts)
 int oclab_decode_opts_fit(const oclab_decode_opts *opts, const oclab_device_info *info)
 {
     char reason[256];
-    uint64_t limit = info->max_alloc_bytes < info->global_mem_bytes / 4 ? info->max_alloc_bytes
-                                                                         : info->global_mem_bytes / 4;
+    uint64_t limit = oclab_gemv_weight_limit(info);
     for (int f = 0; opts->run_gemv && f < opts->n_gemv_formats; f++) {
         for (int s = 0; s < opts->n_gemv_shapes; s++) {
             uint64_t bytes;

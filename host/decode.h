@@ -107,6 +107,9 @@ void oclab_decode_record(oclab_decode_ctx *ctx, const oclab_kernel_result *resul
 
 /* ---- gemv.c / attention.c: the families ---- */
 int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts);
+/* The most bytes one GEMV weight matrix may take on INFO: its max allocation, and a quarter of its
+ * memory, the share oclab_cold_copies gives all copies of one operand. */
+uint64_t oclab_gemv_weight_limit(const oclab_device_info *info);
 int oclab_attention_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts);
 
 #endif

@@ -198,6 +198,12 @@ static void annotate_baseline(cJSON *profile)
     }
 }
 
+uint64_t oclab_gemv_weight_limit(const oclab_device_info *info)
+{
+    uint64_t quarter = info->global_mem_bytes / 4;
+    return info->max_alloc_bytes < quarter ? info->max_alloc_bytes : quarter;
+}
+
 int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
 {
     int rc = OCLAB_EXIT_OK;
@@ -230,7 +236,7 @@ int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
                 oclab_profile_skip(ctx->profile, what, reason);
                 continue;
             }
-            if (wb > info->max_alloc_bytes || wb > info->global_mem_bytes / 4) {
+            if (wb > oclab_gemv_weight_limit(info)) {
                 snprintf(reason, sizeof reason, "weights of %llu bytes exceed the device's max allocation (%llu) "
                          "or a quarter of its memory", (unsigned long long)wb,
                          (unsigned long long)info->max_alloc_bytes);
