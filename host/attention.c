@@ -324,7 +324,7 @@ static int measure_shape(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, p
     uint64_t tried[MAX_CANDIDATES];
     double tried_s[MAX_CANDIDATES];
     oclab_timing timing, best_timing;
-    oclab_stats probe, best_probe;
+    oclab_probe_result probe, best_probe;
     memset(&best_timing, 0, sizeof best_timing);
     memset(&best_probe, 0, sizeof best_probe);
     uint64_t best_split = 0;

@@ -82,10 +82,19 @@ void oclab_probe_free(oclab_probe *probe);
  * cache, at least 1, bounded so the total stays within a quarter of global memory. */
 int oclab_cold_copies(const oclab_device_info *info, uint64_t bytes);
 
-/* oclab_time_kernel with a probe sample taken between kernel samples; *probe_gbs gets the probe's
- * statistics (GB/s). */
+/* The interleaved probe over one kernel's samples. */
+typedef struct {
+    oclab_stats gbs; /* the probe's GB/s */
+    /* Median over the pairs (kernel sample, probe sample taken right after it) of kernel seconds x probe
+     * GB/s: the gigabytes the probe reads in one run of the kernel, both sides of a pair taken under the
+     * same state of the shared machine. By the device clock, and by the host clock for kernels timed
+     * by the host. 0 without a probe. */
+    double paired_gb, paired_gb_host;
+} oclab_probe_result;
+
+/* oclab_time_kernel with a probe sample taken after each kernel sample. */
 cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user, oclab_timing *timing,
-                         oclab_stats *probe_gbs);
+                         oclab_probe_result *probe);
 
 /* One measured, verified kernel to place on the roofline. */
 typedef struct {
@@ -94,7 +103,7 @@ typedef struct {
     cJSON *shape;        /* owned by the result json after the call */
     cJSON *variant;      /* idem: {work_group, vector_width, rows_per_group, split, ...} */
     const oclab_timing *timing;
-    const oclab_stats *probe_gbs;
+    const oclab_probe_result *probe;
     double flops, flops_padded, bytes;
     rl_roof roof;        /* compute ceiling of the precision the kernel computes in + DRAM ceiling */
     int verified;

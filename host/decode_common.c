@@ -25,15 +25,25 @@ int oclab_cold_copies(const oclab_device_info *info, uint64_t bytes)
     return copies < 1 ? 1 : (int)copies;
 }
 
+/* Median of seconds[i] x gbs[i] over N pairs; SCRATCH holds N doubles. */
+static double paired_median(const double *seconds, const double *gbs, double *scratch, int n)
+{
+    for (int i = 0; i < n; i++)
+        scratch[i] = seconds[i] * gbs[i];
+    oclab_stats s;
+    oclab_stats_of(scratch, n, &s);
+    return s.median;
+}
+
 cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user, oclab_timing *timing,
-                         oclab_stats *probe_gbs)
+                         oclab_probe_result *probe)
 {
     cl_int err = CL_SUCCESS;
     double dev = 0.0, host = 0.0;
-    double *ds = NULL, *hs = NULL, *ps = NULL;
+    double *ds = NULL, *hs = NULL, *ps = NULL, *xs = NULL;
     int cap, n = 0, np = 0;
     memset(timing, 0, sizeof *timing);
-    memset(probe_gbs, 0, sizeof *probe_gbs);
+    memset(probe, 0, sizeof *probe);
 
     CL_TRY(oclab_time_sample(ctx->cl, fn, user, 0, &dev, &host)); /* warm-up, untimed */
     double probe_s = 0.0;
@@ -49,7 +59,8 @@ cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user,
     ds = malloc((size_t)cap * sizeof *ds);
     hs = malloc((size_t)cap * sizeof *hs);
     ps = malloc((size_t)cap * sizeof *ps);
-    if (!ds || !hs || !ps) {
+    xs = malloc((size_t)cap * sizeof *xs);
+    if (!ds || !hs || !ps || !xs) {
         err = CL_OUT_OF_HOST_MEMORY;
         CL_CHECK("malloc(samples)");
     }
@@ -66,12 +77,16 @@ cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user,
     oclab_stats_of(hs, n, &timing->host);
     timing->reps = n;
     timing->suspect = oclab_timing_suspect(&timing->device, &timing->host);
-    if (np > 0)
-        oclab_stats_of(ps, np, probe_gbs);
+    if (np > 0) {
+        oclab_stats_of(ps, np, &probe->gbs);
+        probe->paired_gb = paired_median(ds, ps, xs, np);
+        probe->paired_gb_host = paired_median(hs, ps, xs, np);
+    }
 cleanup:
     free(ds);
     free(hs);
     free(ps);
+    free(xs);
     return err;
 }
 
@@ -104,14 +119,21 @@ void oclab_decode_record(oclab_decode_ctx *ctx, const oclab_kernel_result *r)
     cJSON_AddNumberToObject(o, "efficiency", pl.efficiency);
     cJSON_AddStringToObject(o, "bound", pl.compute_bound ? "compute" : "memory");
     cJSON_AddBoolToObject(o, "above_roof", pl.above_roof);
-    if (r->probe_gbs && r->probe_gbs->n > 0) {
-        const oclab_stats *p = r->probe_gbs;
+    if (r->probe && r->probe->gbs.n > 0) {
+        const oclab_stats *p = &r->probe->gbs;
         /* The same roof with the probe's median bandwidth in place of the profile's DRAM ceiling. */
         double roof_probe = fmin(r->roof.gflops, pl.intensity * p->median);
         cJSON_AddNumberToObject(o, "probe_gbs", p->median);
         cJSON_AddItemToObject(o, "probe_gbs_stats", oclab_stats_json(p));
         cJSON_AddNumberToObject(o, "roof_gflops_probe", roof_probe);
-        cJSON_AddNumberToObject(o, "efficiency_vs_probe", roof_probe > 0 ? pl.gflops / roof_probe : 0.0);
+        /* Per pair, attained / min(compute roof, intensity x probe) is the larger of attained / compute
+         * roof and bytes / (seconds x probe GB/s); the pairs' median of the second term follows the
+         * machine's bandwidth sample by sample instead of comparing two medians taken apart. */
+        double eff = roof_probe > 0 ? pl.gflops / roof_probe : 0.0;
+        if (r->probe->paired_gb > 0)
+            eff = fmax(r->roof.gflops > 0 ? pl.gflops / r->roof.gflops : 0.0, r->bytes / 1e9 / r->probe->paired_gb);
+        cJSON_AddNumberToObject(o, "probe_paired_gb", r->probe->paired_gb);
+        cJSON_AddNumberToObject(o, "efficiency_vs_probe", eff);
         cJSON_AddNumberToObject(o, "probe_spread", p->min > 0 ? p->max / p->min : 0.0);
         cJSON_AddBoolToObject(o, "drift", p->min > 0 && p->max / p->min > DRIFT_RATIO);
     }

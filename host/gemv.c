@@ -88,7 +88,7 @@ static cJSON *last_kernel(cJSON *profile)
 }
 
 void oclab_gemv_record(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint64_t m, cJSON *variant,
-                       const oclab_timing *timing, const oclab_stats *probe, int verified, double error,
+                       const oclab_timing *timing, const oclab_probe_result *probe, int verified, double error,
                        double extra_bytes, const char *baseline)
 {
     char reason[256];
@@ -108,7 +108,7 @@ void oclab_gemv_record(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
         .shape = js,
         .variant = variant,
         .timing = timing,
-        .probe_gbs = probe,
+        .probe = probe,
         .flops = (double)cost.flops,
         .flops_padded = (double)cost.flops_padded,
         .bytes = (double)cost.bytes + extra_bytes,
@@ -160,7 +160,7 @@ static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_pr
     }
     oclab_gemv_launch l = {ctx->cl, kern, p};
     oclab_timing timing;
-    oclab_stats probe;
+    oclab_probe_result probe;
     err = oclab_decode_time(ctx, oclab_gemv_launch_fn, &l, &timing, &probe);
     if (err != CL_SUCCESS) {
         cJSON_Delete(variant);
@@ -169,7 +169,7 @@ static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_pr
     }
     oclab_gemv_record(ctx, p, m, variant, &timing, &probe, 1, error, extra_bytes_of(kern, p), NULL);
     const cJSON *gbs = cJSON_GetObjectItemCaseSensitive(last_kernel(ctx->profile), "gbs");
-    oclab_log("%s: %.1f GB/s, probe %.1f GB/s", what, cJSON_IsNumber(gbs) ? gbs->valuedouble : 0.0, probe.median);
+    oclab_log("%s: %.1f GB/s, probe %.1f GB/s", what, cJSON_IsNumber(gbs) ? gbs->valuedouble : 0.0, probe.gbs.median);
     return OCLAB_EXIT_OK;
 }
 

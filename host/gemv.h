@@ -139,7 +139,7 @@ int oclab_gemv_clblast(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
 /* kernels[] entry common to ours and the baselines (VARIANT is taken over). Bytes are the cost model's
  * (W with its scales, X and Y f32) plus EXTRA_BYTES a variant reads beyond them (X block sums). */
 void oclab_gemv_record(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint64_t m, cJSON *variant,
-                       const oclab_timing *timing, const oclab_stats *probe, int verified, double error,
+                       const oclab_timing *timing, const oclab_probe_result *probe, int verified, double error,
                        double extra_bytes, const char *baseline);
 
 #endif

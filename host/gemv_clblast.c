@@ -78,9 +78,10 @@ int oclab_gemv_clblast(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
         return OCLAB_EXIT_OK;
     }
     oclab_timing timing;
-    oclab_stats probe;
+    oclab_probe_result probe;
     CL_TRY(oclab_decode_time(ctx, blast_fn, &b, &timing, &probe));
     timing.device = timing.host; /* its event covers only its last kernel */
+    probe.paired_gb = probe.paired_gb_host;
     timing.suspect = 0;
     oclab_gemv_record(ctx, p, m, variant, &timing, &probe, 1, worst, 0.0, "clblast");
 cleanup:

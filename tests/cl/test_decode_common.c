@@ -96,7 +96,8 @@ static void test_options(void **state)
     assert_int_equal(parse(&o, 4, not_multiple), -1);
 }
 
-/* A fake timing of a memory-bound kernel: 1 GB in 20 ms at a 100 GB/s roof, probe median 60 GB/s. */
+/* A fake timing of a memory-bound kernel: 1 GB in 20 ms at a 100 GB/s roof, probe median 60 GB/s; the
+ * sample pairs say the probe read 1.25 GB in the kernel's time (so 0.8 of it, not 50/60). */
 static void test_record(void **state)
 {
     (void)state;
@@ -113,11 +114,11 @@ static void test_record(void **state)
     t.device.n = t.host.n = t.reps = 9;
     t.host = t.device;
     double probe_samples[] = {50.0, 60.0, 70.0};
-    oclab_stats probe;
-    oclab_stats_of(probe_samples, 3, &probe);
+    oclab_probe_result probe = {.paired_gb = 1.25};
+    oclab_stats_of(probe_samples, 3, &probe.gbs);
     oclab_kernel_result r = {
         .family = "gemv", .format = "q4_0", .shape = cJSON_CreateObject(), .variant = cJSON_CreateObject(),
-        .timing = &t, .probe_gbs = &probe, .flops = 2e9, .flops_padded = 2e9, .bytes = 1e9,
+        .timing = &t, .probe = &probe, .flops = 2e9, .flops_padded = 2e9, .bytes = 1e9,
         .roof = {1000.0, 100.0}, .verified = 1, .max_rel_error = 1e-5,
     };
     oclab_decode_record(&ctx, &r);
@@ -134,19 +135,28 @@ static void test_record(void **state)
     assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "roof_gflops")->valuedouble, 200.0, 1e-9);
     assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency")->valuedouble, 0.5, 1e-9);
     assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "probe_gbs")->valuedouble, 60.0, 1e-9);
-    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency_vs_probe")->valuedouble, 50.0 / 60.0, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency_vs_probe")->valuedouble, 0.8, 1e-9);
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(k, "bound")->valuestring, "memory");
     assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k, "drift"))); /* 70 / 50 > 1.3 */
     assert_float_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(k, "time_s"), "median")
                            ->valuedouble, 0.020, 1e-12);
 
-    /* compute-bound: the probe roof is min(compute, I * probe) */
+    /* without pairs: the medians, 50 / 60 */
+    r.shape = cJSON_CreateObject();
+    r.variant = cJSON_CreateObject();
+    probe.paired_gb = 0.0;
+    oclab_decode_record(&ctx, &r);
+    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 1);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency_vs_probe")->valuedouble, 50.0 / 60.0, 1e-9);
+
+    /* compute-bound: the probe roof is min(compute, I * probe); the probe reads 6 GB in the 0.1 s */
     r.shape = cJSON_CreateObject();
     r.variant = cJSON_CreateObject();
     r.flops = 40e9; /* I = 40: beyond the ridge (10); 400 GFLOP/s attained of the 1000 roof */
     t.device.median = 0.1;
+    probe.paired_gb = 6.0;
     oclab_decode_record(&ctx, &r);
-    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 1);
+    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 2);
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(k, "bound")->valuestring, "compute");
     assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency")->valuedouble, 0.4, 1e-9);
     assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency_vs_probe")->valuedouble, 0.4, 1e-9);
@@ -157,7 +167,7 @@ static void test_record(void **state)
     r.verified = 0;
     r.max_rel_error = 0.5;
     oclab_decode_record(&ctx, &r);
-    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 2);
+    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 3);
     assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k, "verified")));
     assert_null(cJSON_GetObjectItemCaseSensitive(k, "gbs"));
     assert_null(cJSON_GetObjectItemCaseSensitive(k, "efficiency"));
@@ -192,11 +202,14 @@ static void test_probe_on_device(void **state)
     oclab_device_opts_init(&dev_opts, "0:0");
     oclab_decode_ctx ctx = {.cl = &cl, .dev_opts = &dev_opts, .budget_s = 0.001, .probe = probe, .profile = profile};
     oclab_timing t;
-    oclab_stats p;
+    oclab_probe_result p;
     assert_int_equal(oclab_decode_time(&ctx, probe_as_kernel, &cl, &t, &p), CL_SUCCESS);
     assert_true(t.reps >= 5);
-    assert_int_equal(p.n, t.reps); /* one probe sample after each kernel sample */
-    assert_true(p.median > 0.1);
+    assert_int_equal(p.gbs.n, t.reps); /* one probe sample after each kernel sample */
+    assert_true(p.gbs.median > 0.1);
+    /* each pair's product lies between the extremes of the two factors' products */
+    assert_true(p.paired_gb >= t.device.min * p.gbs.min && p.paired_gb <= t.device.max * p.gbs.max);
+    assert_true(p.paired_gb_host >= t.host.min * p.gbs.min && p.paired_gb_host <= t.host.max * p.gbs.max);
     cJSON_Delete(profile);
     oclab_probe_free(probe);
     oclab_cl_close(&cl);
