@@ -10,12 +10,14 @@
 
 #define PROBE_ACC 4
 #define VEC_BYTES 64 /* float16 */
+#define PROBE_MAX_COPIES 8
 
 struct oclab_probe {
     oclab_cl *cl;
     cl_program program;
     cl_kernel kernel;
-    cl_mem buf, out;
+    cl_mem buf[PROBE_MAX_COPIES], out;
+    int copies, next; /* samples rotate through the copies, as the kernels' operands do */
     size_t global, local;
     uint64_t bytes; /* STREAM-counted: buffer read + one float written per work-item */
 };
@@ -26,7 +28,8 @@ void oclab_probe_free(oclab_probe *probe)
         return;
     oclab_cl_release_kernel(&probe->kernel);
     oclab_cl_release_program(&probe->program);
-    oclab_cl_release_mem(&probe->buf);
+    for (int c = 0; c < probe->copies; c++)
+        oclab_cl_release_mem(&probe->buf[c]);
     oclab_cl_release_mem(&probe->out);
     free(probe);
 }
@@ -44,8 +47,11 @@ cl_int oclab_probe_create(oclab_cl *cl, oclab_probe **out)
         CL_CHECK("malloc(probe)");
     }
     p->cl = cl;
-    /* 2x the last-level cache (at least 64 MiB, when the cache size is unknown or small), so each sample
-     * misses it, within an eighth of global memory and the max allocation: a few ms at DRAM speed. */
+    /* 2x the last-level cache (at least 64 MiB, when the cache size is unknown or small), within an
+     * eighth of global memory and the max allocation: a few ms at DRAM speed. Samples rotate through
+     * copies totalling 4x the cache (oclab_cold_copies), the kernels' own rule: with one buffer, the
+     * probe read about 10% faster beside kernels shorter than itself (some of it still cached, it
+     * seems), which made their efficiency_vs_probe read low (POCL / Zen 5, alternating runs). */
     uint64_t bytes = 2 * (uint64_t)info->global_cache_bytes;
     if (bytes < (64u << 20))
         bytes = 64u << 20;
@@ -73,19 +79,23 @@ cl_int oclab_probe_create(oclab_cl *cl, oclab_probe **out)
     }
     for (uint64_t i = 0; i < bytes / sizeof(float); i++)
         init[i] = (float)((i * 2654435761u) % 1000003u) * 1e-6f;
-    err = oclab_cl_buffer(cl, CL_MEM_READ_ONLY, bytes, init, &p->buf);
+    p->copies = oclab_cold_copies(info, bytes);
+    if (p->copies > PROBE_MAX_COPIES)
+        p->copies = PROBE_MAX_COPIES;
+    for (int c = 0; c < p->copies && err == CL_SUCCESS; c++)
+        err = oclab_cl_buffer(cl, CL_MEM_READ_ONLY, bytes, init, &p->buf[c]);
     free(init);
     CL_CHECK("probe buffer");
     CL_TRY(oclab_cl_buffer(cl, CL_MEM_WRITE_ONLY, p->global * sizeof(float), NULL, &p->out));
     snprintf(options, sizeof options, "-DCONTIG=%d -DACC=%d", cpu, PROBE_ACC);
     CL_TRY(oclab_cl_build(cl, "probe.cl", options, &p->program));
     CL_TRY(oclab_cl_kernel(p->program, "probe_read", &p->kernel));
-    CL_TRY(oclab_cl_arg(p->kernel, 0, sizeof(cl_mem), &p->buf));
     CL_TRY(oclab_cl_arg(p->kernel, 1, sizeof(cl_mem), &p->out));
     CL_TRY(oclab_cl_arg(p->kernel, 2, sizeof per_item, &per_item));
     double warm;
     CL_TRY(oclab_probe_sample(p, &warm)); /* first launch pays for compilation and page faults */
-    oclab_debug("probe: %.1f MB, %zu work-items, first sample %.1f GB/s", p->bytes / 1e6, p->global, warm);
+    oclab_debug("probe: %.1f MB x %d copies, %zu work-items, first sample %.1f GB/s", p->bytes / 1e6, p->copies,
+                p->global, warm);
     *out = p;
     p = NULL;
 cleanup:
@@ -98,6 +108,8 @@ cl_int oclab_probe_sample(oclab_probe *p, double *gbs)
     cl_int err = CL_SUCCESS;
     cl_event event = NULL;
     cl_ulong start = 0, end = 0;
+    CL_TRY(oclab_cl_arg(p->kernel, 0, sizeof(cl_mem), &p->buf[p->next]));
+    p->next = (p->next + 1) % p->copies;
     CL_TRY(clEnqueueNDRangeKernel(p->cl->queue, p->kernel, 1, NULL, &p->global, &p->local, 0, NULL, &event));
     CL_TRY(clWaitForEvents(1, &event));
     CL_TRY(clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, sizeof start, &start, NULL));
