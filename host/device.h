@@ -46,6 +46,11 @@ int oclab_device_find(oclab_device_list *list, const char *selector, int *out, i
 
 const char *oclab_device_type_name(cl_device_type type); /* "cpu", "gpu", "accelerator", "other" */
 
+/* How far ahead (bytes) the interleaved GEMV kernels prefetch their weight stream in software (the
+ * PREFETCH build option, kernels/blocks.h): CPU devices, whose drivers have one flat address space;
+ * 0 (none) elsewhere, where the hardware hides latency with other work-groups. */
+unsigned oclab_device_prefetch_bytes(const oclab_device_info *info);
+
 /* The DESIGN.md `device` object of a profile (identity, sizes, extensions[]) plus clinfo extras. */
 cJSON *oclab_device_json(const oclab_device_info *info);
 

@@ -152,6 +152,8 @@ static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_pr
     double error = oclab_gemv_verify(ctx->cl, kern, p, &err);
     int verified = err == CL_SUCCESS && !isnan(error) && error <= oclab_gemv_tolerance(p->format, p->k);
     cJSON *variant = oclab_gemv_variant_json(&kern->variant);
+    if (kern->variant.il) /* the software prefetch distance the kernel was built with (0: none) */
+        cJSON_AddNumberToObject(variant, "prefetch_bytes", oclab_device_prefetch_bytes(ctx->cl->info));
     if (!verified) {
         oclab_error("%s: verification failed (max relative error %g, tolerance %g)", what, error,
                     oclab_gemv_tolerance(p->format, p->k));

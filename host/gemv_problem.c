@@ -335,9 +335,10 @@ cl_int oclab_gemv_kernel_build(oclab_cl *cl, rl_format format, uint64_t m, const
         return CL_INVALID_VALUE;
     }
     snprintf(options, sizeof options,
-             "-DFORMAT=%d -DM=%llu -DROWS=%d -DUNROLL=%d -DLANES=%d -DWG=%d -DFOLD=%d -DALIGNED16=%d -DIL=%d",
+             "-DFORMAT=%d -DM=%llu -DROWS=%d -DUNROLL=%d -DLANES=%d -DWG=%d -DFOLD=%d -DALIGNED16=%d -DIL=%d "
+             "-DPREFETCH=%u",
              format_code(format), (unsigned long long)m, v->rows, v->unroll, v->lanes, v->wg, v->fold,
-             kern->aligned16, v->il);
+             kern->aligned16, v->il, oclab_device_prefetch_bytes(cl->info));
     CL_TRY(oclab_cl_build(cl, "gemv.cl", options, &kern->program));
     CL_TRY(oclab_cl_kernel(kern->program, "gemv", &kern->kernel));
 cleanup:

@@ -19,6 +19,7 @@
  *           CPUs want 1, GPUs a power of two >= 16)
  *   WG      work-group size (a multiple of LANES)
  *   IL      1: the interleaved layout and its kernel (at the end of this file)
+ *   PREFETCH bytes ahead of the interleaved weight stream to prefetch (blocks.h), CPU drivers only
  *   FOLD    int formats: scale the per-block partial sums and correct with XS (fewest operations per
  *           weight, best at small M), or 0: dequantize each weight once (A*d*m + B*d) and reuse it for
  *           all M rows (fewest operations per X row, best at larger M) */
@@ -410,6 +411,10 @@ void gemv(const __global uchar *w, const __global uchar *s, const __global float
 #define XB(kk, m) ((float16)x[(size_t)(kk) * xstride + (m)])
 #endif
 
+/* Bytes of a 16-row group's weights per k (f32, f16, int8) and per 32-weight block. */
+#define IL_K_BYTES ROW_BYTES(16)
+#define IL_BLOCK_BYTES (16 * ROW_BYTES(QK))
+
 #if FORMAT == FMT_F32
 #define IL_LOAD(r, kk) (((const __global float16 *)wg[r])[kk])
 #elif FORMAT == FMT_F16
@@ -449,8 +454,10 @@ void gemv(const __global uchar *w, const __global uchar *s, const __global float
     for (uint b = 0; b < nblk; b++) {
         float16 d[ROWS];
 #pragma unroll
-        for (int r = 0; r < ROWS; r++)
+        for (int r = 0; r < ROWS; r++) {
             d[r] = vload_half16((size_t)grp[r] * nblk + b, (const __global half *)s);
+            PREFETCH_LINES(wg[r] + (size_t)b * IL_BLOCK_BYTES, IL_BLOCK_BYTES);
+        }
 #if FOLD
         float16 blk[M][ROWS][UNROLL];
         IL_ZERO(blk, UNROLL);
@@ -525,6 +532,9 @@ void gemv(const __global uchar *w, const __global uchar *s, const __global float
 #else /* f32, f16, i8_pc: any K */
     uint kk = 0;
     for (; kk + UNROLL <= k; kk += UNROLL) {
+#pragma unroll
+        for (int r = 0; r < ROWS; r++)
+            PREFETCH_LINES(wg[r] + (size_t)kk * IL_K_BYTES, UNROLL * IL_K_BYTES);
 #pragma unroll
         for (int u = 0; u < UNROLL; u++)
 #pragma unroll
