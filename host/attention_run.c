@@ -83,24 +83,42 @@ void oclab_attn_program_release(oclab_attn_program *prog)
     oclab_cl_release_program(&prog->program);
 }
 
-/* V device layout for q8_0 (attention.cl): all rows' quants, then all rows' fp16 scales; same bytes. */
-static void q8_0_split(const uint8_t *ggml, uint64_t rows, uint64_t d, uint8_t *out)
-{
-    uint64_t nb = d / RL_QK;
-    uint8_t *scales = out + rows * d;
-    for (uint64_t r = 0; r < rows; r++) {
-        for (uint64_t b = 0; b < nb; b++) {
-            const uint8_t *block = ggml + (r * nb + b) * sizeof(rl_block_q8_0);
-            memcpy(scales + (r * nb + b) * 2, block, 2);
-            memcpy(out + r * d + b * RL_QK, block + 2, RL_QK);
-        }
-    }
-}
-
-/* K tiles per sequence of CONTEXT rows. */
+/* Tiles of ATTN_TILE rows per sequence of CONTEXT rows (K and the q8_0 scales are stored by tiles). */
 static uint64_t k_tiles_per_seq(uint64_t context)
 {
     return (context + ATTN_TILE - 1) / ATTN_TILE;
+}
+
+/* The fp16 scales of SEQS x CONTEXT q8_0 rows of D (ggml blocks) by tiles, [tile][D/32][ATTN_TILE], so
+ * one vector load gives a tile's scales of a block. SCALES must be zeroed (the padding lanes). */
+static void q8_0_tile_scales(const uint8_t *ggml, uint64_t seqs, uint64_t context, uint64_t d, uint8_t *scales)
+{
+    uint64_t tiles = k_tiles_per_seq(context), nb = d / RL_QK;
+    for (uint64_t s = 0; s < seqs; s++)
+        for (uint64_t row = 0; row < context; row++) {
+            uint64_t tile = s * tiles + row / ATTN_TILE, lane = row % ATTN_TILE;
+            const uint8_t *blocks = ggml + (s * context + row) * nb * sizeof(rl_block_q8_0);
+            for (uint64_t b = 0; b < nb; b++)
+                memcpy(scales + ((tile * nb + b) * ATTN_TILE + lane) * 2, blocks + b * sizeof(rl_block_q8_0), 2);
+        }
+}
+
+/* Bytes of the q8_0 V device layout: SEQS x CONTEXT rows' quants, then their scales by tiles. */
+static size_t v_q8_0_bytes(uint64_t seqs, uint64_t context, uint64_t d)
+{
+    return (size_t)(seqs * context * d + seqs * k_tiles_per_seq(context) * ATTN_TILE * (d / RL_QK) * 2);
+}
+
+/* V device layout for q8_0 (attention.cl): all rows' quants [row][D], then the scales by tiles
+ * (q8_0_tile_scales): a tile's weights take the scales of its rows in one vector load per block. */
+static void v_q8_0_layout(const uint8_t *ggml, uint64_t seqs, uint64_t context, uint64_t d, uint8_t *out)
+{
+    uint64_t rows = seqs * context, nb = d / RL_QK;
+    memset(out, 0, v_q8_0_bytes(seqs, context, d));
+    for (uint64_t r = 0; r < rows; r++)
+        for (uint64_t b = 0; b < nb; b++)
+            memcpy(out + r * d + b * RL_QK, ggml + (r * nb + b) * sizeof(rl_block_q8_0) + 2, RL_QK);
+    q8_0_tile_scales(ggml, seqs, context, d, out + rows * d);
 }
 
 /* K device layout (attention.cl): each sequence's rows by tiles of ATTN_TILE, transposed to
@@ -110,9 +128,8 @@ static uint64_t k_tiles_per_seq(uint64_t context)
 static void k_tiles(rl_format kv, const uint8_t *src, uint64_t seqs, uint64_t context, uint64_t d,
                     uint64_t row_bytes, uint8_t *out)
 {
-    uint64_t tiles = k_tiles_per_seq(context), all_tiles = seqs * tiles, nb = d / RL_QK;
+    uint64_t tiles = k_tiles_per_seq(context), all_tiles = seqs * tiles;
     size_t elem = kv == RL_FMT_F32 ? 4 : kv == RL_FMT_F16 ? 2 : 1; /* bytes of one stored element */
-    uint8_t *scales = out + all_tiles * ATTN_TILE * d;
     memset(out, 0, (size_t)(all_tiles * ATTN_TILE * row_bytes));
     for (uint64_t s = 0; s < seqs; s++) {
         for (uint64_t row = 0; row < context; row++) {
@@ -124,11 +141,10 @@ static void k_tiles(rl_format kv, const uint8_t *src, uint64_t seqs, uint64_t co
                                               : (size_t)i * elem;
                 memcpy(out + ((tile * d + i) * ATTN_TILE + lane) * elem, in + at, elem);
             }
-            if (kv == RL_FMT_Q8_0)
-                for (uint64_t b = 0; b < nb; b++)
-                    memcpy(scales + ((tile * nb + b) * ATTN_TILE + lane) * 2, in + b * sizeof(rl_block_q8_0), 2);
         }
     }
+    if (kv == RL_FMT_Q8_0)
+        q8_0_tile_scales(src, seqs, context, d, out + all_tiles * ATTN_TILE * d);
 }
 
 uint64_t oclab_attn_chunks(uint64_t context, uint64_t split, uint64_t *chunk)
@@ -153,10 +169,11 @@ cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_
     attn->copies = copies < 1 ? 1 : copies;
     attn->max_chunks = max_split < 1 ? 1 : max_split;
     rl_kv_row_bytes(shape->kv, shape->head_dim, &row_bytes, NULL, 0);
-    attn->kv_bytes = (size_t)(shape->batch * shape->kv_heads * shape->context * row_bytes);
     size_t q_bytes = (size_t)(shape->batch * shape->heads * shape->head_dim) * sizeof(float);
     size_t partials = (size_t)(shape->batch * shape->heads * attn->max_chunks);
     uint64_t seqs = shape->batch * shape->kv_heads;
+    attn->v_bytes = shape->kv == RL_FMT_Q8_0 ? v_q8_0_bytes(seqs, shape->context, shape->head_dim)
+                                             : (size_t)(seqs * shape->context * row_bytes);
     attn->k_bytes = (size_t)(seqs * k_tiles_per_seq(shape->context) * ATTN_TILE * row_bytes);
     uint8_t *k_dev = NULL, *v_dev = NULL;
     attn->k = calloc((size_t)attn->copies, sizeof *attn->k);
@@ -169,19 +186,19 @@ cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_
     k_tiles(shape->kv, k, seqs, shape->context, shape->head_dim, row_bytes, k_dev);
     k = k_dev;
     if (shape->kv == RL_FMT_Q8_0) {
-        v_dev = malloc(attn->kv_bytes);
+        v_dev = malloc(attn->v_bytes);
         if (!v_dev) {
             err = CL_OUT_OF_HOST_MEMORY;
             CL_CHECK("malloc(q8_0 device layout)");
         }
-        q8_0_split(v, seqs * shape->context, shape->head_dim, v_dev);
+        v_q8_0_layout(v, seqs, shape->context, shape->head_dim, v_dev);
         v = v_dev;
     }
     CL_TRY(oclab_cl_kernel(prog->program, "attn_partial", &attn->partial));
     CL_TRY(oclab_cl_kernel(prog->program, "attn_combine", &attn->combine));
     for (int c = 0; c < attn->copies; c++) {
         CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, attn->k_bytes, k, &attn->k[c]));
-        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, attn->kv_bytes, v, &attn->v[c]));
+        CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, attn->v_bytes, v, &attn->v[c]));
     }
     CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, q_bytes, q, &attn->q));
     CL_TRY(oclab_cl_buffer(cl, CL_MEM_WRITE_ONLY, q_bytes, NULL, &attn->out));

@@ -11,7 +11,9 @@
  *     a sequence is zero-padded (at most TILE-1 rows, read but never weighted, nor counted as traffic).
  *     q8_0: all tiles' quants [tiles][D][TILE] int8, then all tiles' scales [tiles][D/32][TILE] fp16.
  *  V: rows [B*Hkv*S][D]. q8_0: all rows' quants (D int8 per row, so vectors are aligned: POCL
- *     assembles unaligned char vector loads from 16-bit pieces), then all rows' scales [rows][D/32].
+ *     assembles unaligned char vector loads from 16-bit pieces), then the scales by K's tiles,
+ *     [tiles][D/32][TILE] fp16 (zero-padded), so a tile's softmax weights take their rows' scales
+ *     with one vector load per block (not a gather of TILE x D/32 scalars).
  *
  * Pass 1, attn_partial: one work-item per (chunk, kv head, batch): it streams its chunk of K rows once,
  * scoring each row against all GROUP = Hq/Hkv query heads that share the KV head, then the V rows once,
@@ -65,15 +67,14 @@ inline float hmax16(float16 x) { return hmax8(max(x.lo, x.hi)); }
 #define TILE_LANES ((int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
 #endif
 
-/* V rows. A V buffer holds B*Hkv*S rows of D elements; kv_row_at(cache, all_rows, row) locates one
- * and kv_raw(row, i) gives its i-th VEC elements as floats (q8_0: the quants; the row's block scales,
- * in kv_row.d, are folded into the softmax weights; fetched with one vector conversion per row, since
- * the scalar vload_half is emulated in software on CPUs without fp16).
- * K tiles. k_col(k, all_tiles, tile, d) gives TILE rows' element d (raw quants for q8_0) and, for
- * q8_0, k_scales(k, all_tiles, tile, b) the TILE rows' scales of block b. */
+/* V rows. A V buffer holds B*Hkv*S rows of D elements; kv_row_at(cache, row) locates one and
+ * kv_raw(row, i) gives its i-th VEC elements as floats (q8_0: the quants; the rows' block scales are
+ * folded into the softmax weights, tile by tile).
+ * K tiles. k_col(k, all_tiles, tile, d) gives TILE rows' element d (raw quants for q8_0). For q8_0,
+ * tile_scales(scales, tile, b) gives a tile's TILE rows' scales of block b, of K or of V. */
 #if defined(KV_F32)
 typedef const global float *kv_row;
-inline kv_row kv_row_at(const global uchar *cache, size_t all_rows, size_t row)
+inline kv_row kv_row_at(const global uchar *cache, size_t row)
 {
     return (kv_row)cache + row * HEAD_DIM;
 }
@@ -84,7 +85,7 @@ inline floatT k_col(const global uchar *k, size_t all_tiles, size_t tile, uint d
 }
 #elif defined(KV_F16)
 typedef const global half *kv_row; /* storage only: vload_half needs no cl_khr_fp16 */
-inline kv_row kv_row_at(const global uchar *cache, size_t all_rows, size_t row)
+inline kv_row kv_row_at(const global uchar *cache, size_t row)
 {
     return (kv_row)cache + row * HEAD_DIM;
 }
@@ -95,43 +96,24 @@ inline floatT k_col(const global uchar *k, size_t all_tiles, size_t tile, uint d
 }
 #elif defined(KV_Q8_0)
 #define QK 32
-#if HEAD_DIM == 32 /* scales per row, as a literal so it can name vload_halfNB */
-#define NB 1
-#elif HEAD_DIM == 64
-#define NB 2
-#elif HEAD_DIM == 128
-#define NB 4
-#elif HEAD_DIM == 256
-#define NB 8
-#elif HEAD_DIM == 512
-#define NB 16
-#else
-#error "q8_0 needs HEAD_DIM of 32, 64, 128, 256 or 512"
+#if HEAD_DIM % QK != 0
+#error "q8_0 needs HEAD_DIM a multiple of 32"
 #endif
-typedef struct {
-    const global CAT(char, VEC) *qs;
-    float d[NB];
-} kv_row;
-inline kv_row kv_row_at(const global uchar *cache, size_t all_rows, size_t row)
+#define NB (HEAD_DIM / QK) /* scales per row */
+typedef const global CAT(char, VEC) *kv_row;
+inline kv_row kv_row_at(const global uchar *cache, size_t row)
 {
-    kv_row r;
-    const global half *d = (const global half *)(cache + all_rows * HEAD_DIM) + row * NB;
-    r.qs = (const global CAT(char, VEC) *)(cache + row * HEAD_DIM);
-#if NB == 1
-    r.d[0] = vload_half(0, d);
-#else
-    CAT(vstore, NB)(CAT(vload_half, NB)(0, d), 0, r.d);
-#endif
-    return r;
+    return (kv_row)(cache + row * HEAD_DIM);
 }
-inline floatV kv_raw(kv_row row, uint i) { return CAT(convert_float, VEC)(row.qs[i]); }
+inline floatV kv_raw(kv_row row, uint i) { return CAT(convert_float, VEC)(row[i]); }
 inline floatT k_col(const global uchar *k, size_t all_tiles, size_t tile, uint d)
 {
     return CAT(convert_float, TILE)(((const global CAT(char, TILE) *)k)[tile * HEAD_DIM + d]);
 }
-inline floatT k_scales(const global uchar *k, size_t all_tiles, size_t tile, uint b)
+/* The TILE rows' scales of block B of a tile; SCALES: where the cache's scales by tiles start. */
+inline floatT tile_scales(const global uchar *scales, size_t tile, uint b)
 {
-    return CAT(vload_half, TILE)(tile * NB + b, (const global half *)(k + all_tiles * TILE * HEAD_DIM));
+    return CAT(vload_half, TILE)(tile * NB + b, (const global half *)scales);
 }
 #else
 #error "attention.cl needs one of -D KV_F32, KV_F16, KV_Q8_0"
@@ -189,7 +171,7 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
         #pragma unroll 2
         for (uint d = b * QK; d < (b + 1) * QK; d += 4)
             score_step(k, all_tiles, tile_at, d, qh, blk);
-        floatT dk = k_scales(k, all_tiles, tile_at, b);
+        floatT dk = tile_scales(k + all_tiles * TILE * HEAD_DIM, tile_at, b);
         #pragma unroll
         for (uint g = 0; g < GROUP; g++)
             s4[g][b & 3] = fma((blk[g][0] + blk[g][1]) + (blk[g][2] + blk[g][3]), dk, s4[g][b & 3]);
@@ -207,14 +189,10 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
             sc[g] = select(sc[g], (floatT)(-INFINITY), (TILE_LANES < (intT)((int)r0)) | (TILE_LANES >= (intT)((int)r1)));
     }
 #ifdef KV_Q8_0
-    float dt[NB][TILE]; /* the tile's V scales, block by block */
+    floatT dv[NB]; /* the tile's V scales, block by block (lanes past S: 0, and their weight is 0) */
     #pragma unroll
-    for (uint r = 0; r < TILE; r++) {
-        kv_row vr = kv_row_at(v, all_rows, row + clamp(r, r0, r1 - 1)); /* other lanes: weight 0 */
-        #pragma unroll
-        for (uint b = 0; b < NB; b++)
-            dt[b][r] = vr.d[b];
-    }
+    for (uint b = 0; b < NB; b++)
+        dv[b] = tile_scales(v + all_rows * HEAD_DIM, tile_at, b);
 #endif
     /* Online softmax: new running max, weights of the tile; what was accumulated is rescaled only
      * when the max grew, which becomes rare after the first tiles. */
@@ -235,7 +213,7 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
 #ifdef KV_Q8_0
         #pragma unroll
         for (uint b = 0; b < NB; b++)
-            CAT(vstore, TILE)(p * CAT(vload, TILE)(0, dt[b]), 0, w[g][b]);
+            CAT(vstore, TILE)(p * dv[b], 0, w[g][b]);
 #else
         CAT(vstore, TILE)(p, 0, w[g][0]);
 #endif
@@ -251,7 +229,7 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
             for (uint j = 0; j < VB; j++)
                 a[g][j] = acc[g][i0 + j];
         for (uint r = r0; r < r1; r++) {
-            kv_row vr = kv_row_at(v, all_rows, row + r);
+            kv_row vr = kv_row_at(v, row + r);
             #pragma unroll
             for (uint j = 0; j < VB; j++) {
                 floatV vv = kv_raw(vr, i0 + j);
