@@ -29,6 +29,7 @@ static const rl_format default_kv[] = {RL_FMT_F16, RL_FMT_Q8_0};
 
 #define WORK_PER_CU 4 /* B * Hkv * split >= 4x the compute units (load balance) */
 #define MAX_CANDIDATES 4
+#define TUNE_ROUNDS 9 /* samples per split candidate, taken in turn */
 #define MAX_PROGRAMS 32
 
 typedef struct {
@@ -293,7 +294,7 @@ static cJSON *variant_json(const oclab_attn_program *prog, const rl_attn_shape *
              s->kv == RL_FMT_Q8_0 ? ": quants, then fp16 scales [tile][D/32][tile] (ggml bytes)" : "");
     cJSON_AddStringToObject(o, "k_layout", k_layout);
     if (s->kv == RL_FMT_Q8_0)
-        cJSON_AddStringToObject(o, "v_layout", "quants, then fp16 scales (ggml bytes, split)");
+        cJSON_AddStringToObject(o, "v_layout", "rows: quants, then fp16 scales by tiles [tile][D/32][tile]");
     cJSON_AddNumberToObject(o, "flops_softmax", (double)cost->flops_softmax);
     cJSON *cands = cJSON_AddArrayToObject(o, "tuned");
     for (int i = 0; i < n_tried; i++) {
@@ -323,11 +324,8 @@ static int measure_shape(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, p
     const oclab_attn_program *prog = NULL;
     uint64_t tried[MAX_CANDIDATES];
     double tried_s[MAX_CANDIDATES];
-    oclab_timing timing, best_timing;
-    oclab_probe_result probe, best_probe;
-    memset(&best_timing, 0, sizeof best_timing);
-    memset(&best_probe, 0, sizeof best_probe);
-    uint64_t best_split = 0;
+    oclab_timing timing;
+    oclab_probe_result probe;
     double worst_error = 0.0;
 
     shape_label(s, label, sizeof label);
@@ -365,9 +363,11 @@ static int measure_shape(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, p
     CL_TRY(oclab_attn_create(ctx->cl, prog, s, q, k, v, copies, tried[n - 1], &attn));
     have_attn = 1;
 
-    /* Every split is verified before it is timed; the tuner keeps the fastest median. */
-    oclab_decode_ctx tctx = *ctx;
-    tctx.budget_s = ctx->budget_s / (n > 1 ? 2.0 : 1.0);
+    /* Every split is verified before it is timed; the tuner keeps the fastest median of samples taken
+     * in turn, then the chosen split is measured with the probe (an unbiased figure: the best of
+     * several noisy medians would read fast). */
+    launch_args args[MAX_CANDIDATES];
+    void *users[MAX_CANDIDATES];
     for (int i = 0; i < n; i++) {
         cl_event ev = NULL;
         double e;
@@ -389,22 +389,24 @@ static int measure_shape(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, p
             oclab_decode_record(ctx, &r);
             goto cleanup;
         }
-        launch_args args = {&attn, tried[i]};
-        CL_TRY(oclab_decode_time(&tctx, launch, &args, &timing, &probe));
-        tried_s[i] = timing.device.median;
-        if (best_split == 0 || timing.device.median < best_timing.device.median) {
-            best_split = tried[i];
-            best_timing = timing;
-            best_probe = probe;
-        }
+        args[i] = (launch_args){&attn, tried[i]};
+        users[i] = &args[i];
     }
+    int best = 0;
+    if (n > 1) {
+        CL_TRY(oclab_time_round_robin(ctx->cl, launch, users, n, TUNE_ROUNDS, tried_s));
+        for (int i = 1; i < n; i++)
+            if (tried_s[i] < tried_s[best])
+                best = i;
+    }
+    CL_TRY(oclab_decode_time(ctx, launch, &args[best], &timing, &probe));
     oclab_kernel_result r = {"attention", rl_format_name(s->kv), shape_json(s),
-                             variant_json(prog, s, best_split, &cost, tried, tried_s, n),
-                             &best_timing, &best_probe, (double)cost.flops_core, (double)cost.flops,
+                             variant_json(prog, s, tried[best], &cost, tried, tried_s, n > 1 ? n : 0),
+                             &timing, &probe, (double)cost.flops_core, (double)cost.flops,
                              (double)cost.bytes, ctx->roof_f32, 1, worst_error};
     oclab_decode_record(ctx, &r);
-    oclab_log("%s: split %llu, %.1f us, %.1f GB/s", label, (unsigned long long)best_split,
-              best_timing.device.median * 1e6, (double)cost.bytes / best_timing.device.median / 1e9);
+    oclab_log("%s: split %llu, %.1f us, %.1f GB/s", label, (unsigned long long)tried[best],
+              timing.device.median * 1e6, (double)cost.bytes / timing.device.median / 1e9);
     rc = OCLAB_EXIT_OK;
 cleanup:
     if (err != CL_SUCCESS)

@@ -120,7 +120,7 @@ cl_int oclab_gemv_tune(oclab_cl *cl, oclab_gemv_problem *p, uint64_t m, int tune
     cl_int err = CL_SUCCESS;
     oclab_gemv_variant cand[MAX_CANDIDATES];
     oclab_gemv_kernel kern[MAX_CANDIDATES];
-    double error[MAX_CANDIDATES], samples[MAX_CANDIDATES][TUNE_ROUNDS], median[MAX_CANDIDATES];
+    double error[MAX_CANDIDATES], median[MAX_CANDIDATES];
     int built[MAX_CANDIDATES] = {0}, ok[MAX_CANDIDATES] = {0};
     int n = oclab_gemv_candidates(cl->info, p->format, m, cand, MAX_CANDIDATES);
     int chosen = -1, any_built = 0;
@@ -146,29 +146,27 @@ cl_int oclab_gemv_tune(oclab_cl *cl, oclab_gemv_problem *p, uint64_t m, int tune
         err = CL_BUILD_PROGRAM_FAILURE;
         goto cleanup;
     }
-    /* Round-robin samples, so drift of the shared machine hits every candidate alike. */
-    int verified = 0;
-    for (int i = 0; i < n; i++)
-        verified += ok[i];
-    for (int r = 0; tune && verified > 1 && r < TUNE_ROUNDS; r++) {
-        for (int i = 0; i < n; i++) {
-            if (!ok[i])
-                continue;
-            oclab_gemv_launch l = {cl, &kern[i], p};
-            double host;
-            CL_TRY(oclab_time_sample(cl, oclab_gemv_launch_fn, &l, r + 1, &samples[i][r], &host));
-        }
-    }
+    /* The verified candidates, timed in turn. */
+    oclab_gemv_launch launches[MAX_CANDIDATES];
+    void *users[MAX_CANDIDATES];
+    double timed[MAX_CANDIDATES];
+    int verified = 0, which[MAX_CANDIDATES];
     for (int i = 0; i < n; i++) {
-        oclab_stats st;
         median[i] = NAN;
-        if (ok[i] && tune && verified > 1) {
-            oclab_stats_of(samples[i], TUNE_ROUNDS, &st);
-            median[i] = st.median;
+        if (ok[i]) {
+            launches[verified] = (oclab_gemv_launch){cl, &kern[i], p};
+            users[verified] = &launches[verified];
+            which[verified++] = i;
         }
-        if (ok[i] && (chosen < 0 || (median[i] < median[chosen])))
-            chosen = i;
     }
+    if (tune && verified > 1) {
+        CL_TRY(oclab_time_round_robin(cl, oclab_gemv_launch_fn, users, verified, TUNE_ROUNDS, timed));
+        for (int j = 0; j < verified; j++)
+            median[which[j]] = timed[j];
+    }
+    for (int i = 0; i < n; i++)
+        if (ok[i] && (chosen < 0 || median[i] < median[chosen]))
+            chosen = i;
     if (chosen < 0) /* nothing verified: hand back the first that built; the caller's check reports it */
         for (int i = 0; i < n && chosen < 0; i++)
             if (built[i])
