@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,42 @@ static void test_stream_kernels_verify(void **state)
             assert_non_null(strstr(why, oclab_stream_op_name(s.op)));
         }
     }
+    free(x);
+    free(y);
+    free(out);
+}
+
+/* A read repeated as often as the sweep times it at 16 KiB (213583 passes) is checked with the passes
+ * that sum exactly: fewer, bounded by 2^20 over a work-item's magnitudes per pass, and they verify. */
+static void test_stream_exact_passes(void **state)
+{
+    (void)state;
+    float *x = malloc(N_FLOATS * sizeof(float)), *y = malloc(N_FLOATS * sizeof(float));
+    float *out = malloc(N_FLOATS * sizeof(float));
+    char why[256];
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_non_null(out);
+    oclab_stream_fill(x, N_FLOATS, 11);
+    oclab_stream_shape s = {OCLAB_STREAM_READ, 16, 1, 2, 1, 128, 213583};
+    double most = 0.0; /* a work-item's magnitudes per pass (interleaved: vector k of item g at g + 2k) */
+    for (size_t g = 0; g < 2; g++) {
+        double mass = 0.0;
+        for (size_t i = 0; i < 128 * 16; i++)
+            mass += fabs(x[((g + 2 * (i / 16)) * 16) + i % 16]);
+        most = mass > most ? mass : most;
+    }
+    cl_uint p = oclab_stream_exact_passes(&s, x);
+    assert_true(p >= 1 && p < s.passes);
+    assert_true(p * most <= 1048576.0 && (p + 1) * most > 1048576.0);
+    s.passes = p;
+    run_stream(&s, x, y, out);
+    int ok = oclab_stream_verify(&s, x, y, out, why, sizeof why);
+    if (ok != 0)
+        fprintf(stderr, "%s\n", why);
+    assert_int_equal(ok, 0);
+    s.passes = 1; /* never more than asked */
+    assert_int_equal(oclab_stream_exact_passes(&s, x), 1);
     free(x);
     free(y);
     free(out);
@@ -153,7 +190,8 @@ int main(void)
     if (opened != 0)
         return opened;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stream_kernels_verify), cmocka_unit_test(test_stream_byte_counts),
+        cmocka_unit_test(test_stream_kernels_verify), cmocka_unit_test(test_stream_exact_passes),
+        cmocka_unit_test(test_stream_byte_counts),
         cmocka_unit_test(test_compute_closed_form),   cmocka_unit_test(test_compute_op_counts),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
