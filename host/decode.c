@@ -215,6 +215,25 @@ int oclab_decode_opts_fit(const oclab_decode_opts *opts, const oclab_device_info
     return opts->run_attention ? oclab_attention_fit(opts, info) : 0;
 }
 
+/* The configuration of the profile's f32 compute ceiling (0, 0 when it does not say). */
+static void f32_config(const cJSON *profile, int *vec, size_t *wg)
+{
+    const cJSON *c;
+    *vec = 0;
+    *wg = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(profile, "ceilings"), "compute"))
+    {
+        const cJSON *prec = cJSON_GetObjectItemCaseSensitive(c, "precision");
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "vector_width");
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "work_group");
+        if (cJSON_IsString(prec) && strcmp(prec->valuestring, "f32") == 0 && cJSON_IsNumber(v) && cJSON_IsNumber(w) &&
+            v->valuedouble >= 1 && v->valuedouble <= 16 && w->valuedouble >= 1) {
+            *vec = (int)v->valuedouble;
+            *wg = (size_t)w->valuedouble;
+        }
+    }
+}
+
 int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const oclab_decode_opts *opts,
                          cJSON *profile)
 {
@@ -233,6 +252,14 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
                                                     "efficiency_vs_probe is not reported");
         ctx.probe = NULL;
     }
+    int vec;
+    size_t wg;
+    f32_config(profile, &vec, &wg);
+    if (ctx.probe && oclab_compute_probe_create(cl, vec, wg, &ctx.compute_probe) != CL_SUCCESS) {
+        oclab_profile_skip(profile, "decode compute probe", "the f32 FMA probe failed to build, run or verify; "
+                                                            "efficiency_vs_probe uses the profile's compute ceiling");
+        ctx.compute_probe = NULL;
+    }
     if (opts->run_gemv) {
         int r = oclab_gemv_measure(&ctx, opts);
         if (r != OCLAB_EXIT_OK)
@@ -243,6 +270,7 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
         if (r != OCLAB_EXIT_OK)
             rc = r;
     }
+    oclab_compute_probe_free(ctx.compute_probe);
     oclab_probe_free(ctx.probe);
     return rc;
 }

@@ -44,12 +44,14 @@ typedef struct {
 
 /* What both families share while measuring one device. */
 typedef struct oclab_probe oclab_probe;
+typedef struct oclab_compute_probe oclab_compute_probe;
 typedef struct {
     oclab_cl *cl;
     const oclab_device_opts *dev_opts;
     rl_roof roof_f32;      /* DRAM ceiling and f32 compute ceiling of the profile */
     double budget_s;       /* sampling time per kernel */
     oclab_probe *probe;    /* interleaved streaming-read probe */
+    oclab_compute_probe *compute_probe; /* interleaved f32 FMA probe */
     cJSON *profile;        /* kernels[] and skipped[] are appended here */
 } oclab_decode_ctx;
 
@@ -77,22 +79,31 @@ cl_int oclab_probe_create(oclab_cl *cl, oclab_probe **probe);
 cl_int oclab_probe_sample(oclab_probe *probe, double *gbs);
 void oclab_probe_free(oclab_probe *probe);
 
+/* ---- probe_compute.c: the interleaved compute probe ---- */
+/* compute.cl's f32 FMA kernel in the configuration of the profile's f32 ceiling (VEC lanes, WG
+ * work-items; 0: the device's preferred width, 64), launches of about 1 ms, verified once. */
+cl_int oclab_compute_probe_create(oclab_cl *cl, int vec, size_t wg, oclab_compute_probe **probe);
+/* One launch: GFLOP/s (FMA = 2 FLOPs). */
+cl_int oclab_compute_probe_sample(oclab_compute_probe *probe, double *gflops);
+void oclab_compute_probe_free(oclab_compute_probe *probe);
+
 /* ---- decode_common.c: shared measurement and placement ---- */
 /* Copies of a BYTES-sized operand to rotate through so reads are cold: total >= 4x the last-level
  * cache, at least 1, bounded so the total stays within a quarter of global memory. */
 int oclab_cold_copies(const oclab_device_info *info, uint64_t bytes);
 
-/* The interleaved probe over one kernel's samples. */
+/* The interleaved probes over one kernel's samples. */
 typedef struct {
-    oclab_stats gbs; /* the probe's GB/s */
-    /* Median over the pairs (kernel sample, probe sample taken right after it) of kernel seconds x probe
-     * GB/s: the gigabytes the probe reads in one run of the kernel, both sides of a pair taken under the
-     * same state of the shared machine. By the device clock, and by the host clock for kernels timed
-     * by the host. 0 without a probe. */
-    double paired_gb, paired_gb_host;
+    oclab_stats gbs;    /* the streaming-read probe's GB/s */
+    oclab_stats gflops; /* the compute probe's GFLOP/s */
+    /* Medians over the pairs (kernel sample, probe sample taken right after it) of kernel seconds x
+     * probe GB/s, and x probe GFLOP/s: the gigabytes the probe reads, and the GFLOP it computes, in one
+     * run of the kernel, both sides of a pair taken under the same state of the shared machine. By
+     * the device clock, and by the host clock for kernels timed by the host. 0 without that probe. */
+    double paired_gb, paired_gb_host, paired_gflop, paired_gflop_host;
 } oclab_probe_result;
 
-/* oclab_time_kernel with a probe sample taken after each kernel sample. */
+/* oclab_time_kernel with a sample of each probe taken after each kernel sample. */
 cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user, oclab_timing *timing,
                          oclab_probe_result *probe);
 

@@ -40,36 +40,39 @@ cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user,
 {
     cl_int err = CL_SUCCESS;
     double dev = 0.0, host = 0.0;
-    double *ds = NULL, *hs = NULL, *ps = NULL, *xs = NULL;
-    int cap, n = 0, np = 0;
+    double *ds = NULL, *hs = NULL, *ps = NULL, *cs = NULL, *xs = NULL;
+    int cap, n = 0;
     memset(timing, 0, sizeof *timing);
     memset(probe, 0, sizeof *probe);
 
     CL_TRY(oclab_time_sample(ctx->cl, fn, user, 0, &dev, &host)); /* warm-up, untimed */
-    double probe_s = 0.0;
-    if (ctx->probe) {
-        double t0 = oclab_now(), g;
+    double probes_s = 0.0, t0 = oclab_now(), g;
+    if (ctx->probe)
         CL_TRY(oclab_probe_sample(ctx->probe, &g));
-        probe_s = oclab_now() - t0;
-    }
+    if (ctx->compute_probe)
+        CL_TRY(oclab_compute_probe_sample(ctx->compute_probe, &g));
+    probes_s = oclab_now() - t0;
     /* The budget covers the kernel's samples and the probe samples between them. */
-    double per = (host > 1e-7 ? host : 1e-7) + probe_s;
+    double per = (host > 1e-7 ? host : 1e-7) + probes_s;
     cap = (int)(ctx->budget_s / per);
     cap = cap < 5 ? 5 : cap > 2000 ? 2000 : cap;
     ds = malloc((size_t)cap * sizeof *ds);
     hs = malloc((size_t)cap * sizeof *hs);
     ps = malloc((size_t)cap * sizeof *ps);
+    cs = malloc((size_t)cap * sizeof *cs);
     xs = malloc((size_t)cap * sizeof *xs);
-    if (!ds || !hs || !ps || !xs) {
+    if (!ds || !hs || !ps || !cs || !xs) {
         err = CL_OUT_OF_HOST_MEMORY;
         CL_CHECK("malloc(samples)");
     }
     double deadline = oclab_now() + 2.0 * ctx->budget_s;
     for (; n < cap;) {
         CL_TRY(oclab_time_sample(ctx->cl, fn, user, n + 1, &ds[n], &hs[n]));
-        n++;
         if (ctx->probe)
-            CL_TRY(oclab_probe_sample(ctx->probe, &ps[np++]));
+            CL_TRY(oclab_probe_sample(ctx->probe, &ps[n]));
+        if (ctx->compute_probe)
+            CL_TRY(oclab_compute_probe_sample(ctx->compute_probe, &cs[n]));
+        n++;
         if (n >= 5 && oclab_now() > deadline)
             break;
     }
@@ -77,15 +80,21 @@ cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user,
     oclab_stats_of(hs, n, &timing->host);
     timing->reps = n;
     timing->suspect = oclab_timing_suspect(&timing->device, &timing->host);
-    if (np > 0) {
-        oclab_stats_of(ps, np, &probe->gbs);
-        probe->paired_gb = paired_median(ds, ps, xs, np);
-        probe->paired_gb_host = paired_median(hs, ps, xs, np);
+    if (ctx->probe) {
+        oclab_stats_of(ps, n, &probe->gbs);
+        probe->paired_gb = paired_median(ds, ps, xs, n);
+        probe->paired_gb_host = paired_median(hs, ps, xs, n);
+    }
+    if (ctx->compute_probe) {
+        oclab_stats_of(cs, n, &probe->gflops);
+        probe->paired_gflop = paired_median(ds, cs, xs, n);
+        probe->paired_gflop_host = paired_median(hs, cs, xs, n);
     }
 cleanup:
     free(ds);
     free(hs);
     free(ps);
+    free(cs);
     free(xs);
     return err;
 }
@@ -120,19 +129,29 @@ void oclab_decode_record(oclab_decode_ctx *ctx, const oclab_kernel_result *r)
     cJSON_AddStringToObject(o, "bound", pl.compute_bound ? "compute" : "memory");
     cJSON_AddBoolToObject(o, "above_roof", pl.above_roof);
     if (r->probe && r->probe->gbs.n > 0) {
-        const oclab_stats *p = &r->probe->gbs;
-        /* The same roof with the probe's median bandwidth in place of the profile's DRAM ceiling. */
-        double roof_probe = fmin(r->roof.gflops, pl.intensity * p->median);
+        const oclab_probe_result *pr = r->probe;
+        const oclab_stats *p = &pr->gbs;
+        /* The roof of the moment: the probes' medians in place of the profile's ceilings. */
+        double compute = pr->gflops.n > 0 ? pr->gflops.median : r->roof.gflops;
+        double roof_probe = fmin(compute, pl.intensity * p->median);
+        /* Per pair, attained / min(compute, intensity x bandwidth) is the larger of flops / (seconds x
+         * GFLOP/s) and bytes / (seconds x GB/s); the pairs' medians of those products follow the
+         * machine sample by sample instead of comparing medians taken apart. */
+        double eff = roof_probe > 0 ? pl.gflops / roof_probe : 0.0;
+        if (pr->paired_gb > 0) {
+            double by_compute = pr->paired_gflop > 0 ? r->flops / 1e9 / pr->paired_gflop
+                                : r->roof.gflops > 0 ? pl.gflops / r->roof.gflops : 0.0;
+            eff = fmax(by_compute, r->bytes / 1e9 / pr->paired_gb);
+        }
         cJSON_AddNumberToObject(o, "probe_gbs", p->median);
         cJSON_AddItemToObject(o, "probe_gbs_stats", oclab_stats_json(p));
+        cJSON_AddNumberToObject(o, "probe_paired_gb", pr->paired_gb);
+        if (pr->gflops.n > 0) {
+            cJSON_AddNumberToObject(o, "probe_gflops", pr->gflops.median);
+            cJSON_AddItemToObject(o, "probe_gflops_stats", oclab_stats_json(&pr->gflops));
+            cJSON_AddNumberToObject(o, "probe_paired_gflop", pr->paired_gflop);
+        }
         cJSON_AddNumberToObject(o, "roof_gflops_probe", roof_probe);
-        /* Per pair, attained / min(compute roof, intensity x probe) is the larger of attained / compute
-         * roof and bytes / (seconds x probe GB/s); the pairs' median of the second term follows the
-         * machine's bandwidth sample by sample instead of comparing two medians taken apart. */
-        double eff = roof_probe > 0 ? pl.gflops / roof_probe : 0.0;
-        if (r->probe->paired_gb > 0)
-            eff = fmax(r->roof.gflops > 0 ? pl.gflops / r->roof.gflops : 0.0, r->bytes / 1e9 / r->probe->paired_gb);
-        cJSON_AddNumberToObject(o, "probe_paired_gb", r->probe->paired_gb);
         cJSON_AddNumberToObject(o, "efficiency_vs_probe", eff);
         cJSON_AddNumberToObject(o, "probe_spread", p->min > 0 ? p->max / p->min : 0.0);
         cJSON_AddBoolToObject(o, "drift", p->min > 0 && p->max / p->min > DRIFT_RATIO);

@@ -82,6 +82,7 @@ int oclab_gemv_clblast(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
     CL_TRY(oclab_decode_time(ctx, blast_fn, &b, &timing, &probe));
     timing.device = timing.host; /* its event covers only its last kernel */
     probe.paired_gb = probe.paired_gb_host;
+    probe.paired_gflop = probe.paired_gflop_host;
     timing.suspect = 0;
     oclab_gemv_record(ctx, p, m, variant, &timing, &probe, 1, worst, 0.0, "clblast");
 cleanup:

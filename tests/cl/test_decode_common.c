@@ -161,13 +161,26 @@ static void test_record(void **state)
     assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency")->valuedouble, 0.4, 1e-9);
     assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency_vs_probe")->valuedouble, 0.4, 1e-9);
 
+    /* the same with a compute probe that found 500 GFLOP/s free at each sample: 40 GFLOP of 50 */
+    r.shape = cJSON_CreateObject();
+    r.variant = cJSON_CreateObject();
+    double gflops_samples[] = {450.0, 500.0, 550.0};
+    oclab_stats_of(gflops_samples, 3, &probe.gflops);
+    probe.paired_gflop = 50.0;
+    oclab_decode_record(&ctx, &r);
+    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 3);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency")->valuedouble, 0.4, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "efficiency_vs_probe")->valuedouble, 0.8, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "probe_gflops")->valuedouble, 500.0, 1e-9);
+    assert_float_equal(cJSON_GetObjectItemCaseSensitive(k, "roof_gflops_probe")->valuedouble, 500.0, 1e-9);
+
     /* invalid: recorded, never placed */
     r.shape = cJSON_CreateObject();
     r.variant = cJSON_CreateObject();
     r.verified = 0;
     r.max_rel_error = 0.5;
     oclab_decode_record(&ctx, &r);
-    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 3);
+    k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), 4);
     assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k, "verified")));
     assert_null(cJSON_GetObjectItemCaseSensitive(k, "gbs"));
     assert_null(cJSON_GetObjectItemCaseSensitive(k, "efficiency"));
@@ -200,16 +213,25 @@ static void test_probe_on_device(void **state)
     cJSON *profile = oclab_profile_new(cl.info);
     oclab_device_opts dev_opts;
     oclab_device_opts_init(&dev_opts, "0:0");
-    oclab_decode_ctx ctx = {.cl = &cl, .dev_opts = &dev_opts, .budget_s = 0.001, .probe = probe, .profile = profile};
+    oclab_compute_probe *compute = NULL;
+    assert_int_equal(oclab_compute_probe_create(&cl, 0, 0, &compute), CL_SUCCESS); /* verified inside */
+    double gflops = 0.0;
+    assert_int_equal(oclab_compute_probe_sample(compute, &gflops), CL_SUCCESS);
+    assert_true(gflops > 0.01 && gflops < 1e6);
+    oclab_decode_ctx ctx = {.cl = &cl, .dev_opts = &dev_opts, .budget_s = 0.001, .probe = probe,
+                            .compute_probe = compute, .profile = profile};
     oclab_timing t;
     oclab_probe_result p;
     assert_int_equal(oclab_decode_time(&ctx, probe_as_kernel, &cl, &t, &p), CL_SUCCESS);
     assert_true(t.reps >= 5);
-    assert_int_equal(p.gbs.n, t.reps); /* one probe sample after each kernel sample */
-    assert_true(p.gbs.median > 0.1);
+    assert_int_equal(p.gbs.n, t.reps); /* one sample of each probe after each kernel sample */
+    assert_int_equal(p.gflops.n, t.reps);
+    assert_true(p.gbs.median > 0.1 && p.gflops.median > 0.01);
     /* each pair's product lies between the extremes of the two factors' products */
     assert_true(p.paired_gb >= t.device.min * p.gbs.min && p.paired_gb <= t.device.max * p.gbs.max);
     assert_true(p.paired_gb_host >= t.host.min * p.gbs.min && p.paired_gb_host <= t.host.max * p.gbs.max);
+    assert_true(p.paired_gflop >= t.device.min * p.gflops.min && p.paired_gflop <= t.device.max * p.gflops.max);
+    oclab_compute_probe_free(compute);
     cJSON_Delete(profile);
     oclab_probe_free(probe);
     oclab_cl_close(&cl);
