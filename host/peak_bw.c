@@ -67,18 +67,25 @@ static size_t vector_start(const oclab_stream_shape *s, size_t g, size_t k)
     return v * (size_t)s->vec;
 }
 
+/* What work-item G of a read adds up in one pass: the sum of its elements and of their magnitudes. */
+static void item_pass_sums(const oclab_stream_shape *s, const float *x, size_t g, double *sum, double *mass)
+{
+    *sum = *mass = 0.0;
+    for (size_t k = 0; k < s->per_wi; k++) {
+        const float *v = x + vector_start(s, g, k);
+        for (int l = 0; l < s->vec; l++) {
+            *sum += v[l];
+            *mass += fabs(v[l]);
+        }
+    }
+}
+
 static int verify_read(const oclab_stream_shape *s, const float *x, const float *partials, char *why,
                        size_t len)
 {
     for (size_t g = 0; g < oclab_stream_items(s); g++) {
-        double ref = 0.0, mass = 0.0;
-        for (size_t k = 0; k < s->per_wi; k++) {
-            const float *v = x + vector_start(s, g, k);
-            for (int l = 0; l < s->vec; l++) {
-                ref += v[l];
-                mass += fabs(v[l]);
-            }
-        }
+        double ref, mass;
+        item_pass_sums(s, x, g, &ref, &mass);
         ref *= s->passes;
         mass *= s->passes;
         /* Multiples of 1/16 add exactly in float while partial sums stay below 2^20; beyond, allow
@@ -99,10 +106,8 @@ cl_uint oclab_stream_exact_passes(const oclab_stream_shape *s, const float *x)
         return s->passes;
     double most = 0.0;
     for (size_t g = 0; g < oclab_stream_items(s); g++) {
-        double mass = 0.0;
-        for (size_t k = 0; k < s->per_wi; k++)
-            for (int l = 0; l < s->vec; l++)
-                mass += fabs(x[vector_start(s, g, k) + (size_t)l]);
+        double sum, mass;
+        item_pass_sums(s, x, g, &sum, &mass);
         most = fmax(most, mass);
     }
     double p = most > 0.0 ? floor(1048576.0 / most) : (double)s->passes;

@@ -103,20 +103,24 @@ cleanup:
     return err;
 }
 
-cl_int oclab_probe_sample(oclab_probe *p, double *gbs)
+/* One read of the next copy (an oclab_enqueue_fn). */
+static cl_int probe_enqueue(void *user, int rep, cl_event *first, cl_event *last)
 {
+    (void)rep;
+    (void)first;
     cl_int err = CL_SUCCESS;
-    cl_event event = NULL;
-    cl_ulong start = 0, end = 0;
+    oclab_probe *p = user;
     CL_TRY(oclab_cl_arg(p->kernel, 0, sizeof(cl_mem), &p->buf[p->next]));
     p->next = (p->next + 1) % p->copies;
-    CL_TRY(clEnqueueNDRangeKernel(p->cl->queue, p->kernel, 1, NULL, &p->global, &p->local, 0, NULL, &event));
-    CL_TRY(clWaitForEvents(1, &event));
-    CL_TRY(clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, sizeof start, &start, NULL));
-    CL_TRY(clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL));
-    *gbs = end > start ? (double)p->bytes / (double)(end - start) : 0.0;
+    CL_TRY(clEnqueueNDRangeKernel(p->cl->queue, p->kernel, 1, NULL, &p->global, &p->local, 0, NULL, last));
 cleanup:
-    if (event)
-        clReleaseEvent(event);
+    return err;
+}
+
+cl_int oclab_probe_sample(oclab_probe *p, double *gbs)
+{
+    double device_s = 0.0, host_s;
+    cl_int err = oclab_time_sample(p->cl, probe_enqueue, p, 0, &device_s, &host_s);
+    *gbs = err == CL_SUCCESS && device_s > 0.0 ? (double)p->bytes / device_s / 1e9 : 0.0;
     return err;
 }

@@ -31,19 +31,20 @@ void oclab_compute_probe_free(oclab_compute_probe *probe)
     free(probe);
 }
 
+/* One launch (an oclab_enqueue_fn). */
+static cl_int compute_probe_enqueue(void *user, int rep, cl_event *first, cl_event *last)
+{
+    (void)rep;
+    (void)first;
+    oclab_compute_probe *p = user;
+    return oclab_compute_enqueue(p->cl, p->kernel, &p->shape, p->out, last);
+}
+
 cl_int oclab_compute_probe_sample(oclab_compute_probe *p, double *gflops)
 {
-    cl_int err = CL_SUCCESS;
-    cl_event event = NULL;
-    cl_ulong start = 0, end = 0;
-    CL_TRY(oclab_compute_enqueue(p->cl, p->kernel, &p->shape, p->out, &event));
-    CL_TRY(clWaitForEvents(1, &event));
-    CL_TRY(clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, sizeof start, &start, NULL));
-    CL_TRY(clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL));
-    *gflops = end > start ? oclab_compute_ops(&p->shape) / (double)(end - start) : 0.0;
-cleanup:
-    if (event)
-        clReleaseEvent(event);
+    double device_s = 0.0, host_s;
+    cl_int err = oclab_time_sample(p->cl, compute_probe_enqueue, p, 0, &device_s, &host_s);
+    *gflops = err == CL_SUCCESS && device_s > 0.0 ? oclab_compute_ops(&p->shape) / device_s / 1e9 : 0.0;
     return err;
 }
 

@@ -45,15 +45,18 @@ static void run_stream(const oclab_stream_shape *shape, float *x, float *y, floa
     oclab_cl_release_program(&program);
 }
 
+static float *alloc_floats(void)
+{
+    float *f = malloc(N_FLOATS * sizeof *f);
+    assert_non_null(f);
+    return f;
+}
+
 static void test_stream_kernels_verify(void **state)
 {
     (void)state;
-    float *x = malloc(N_FLOATS * sizeof(float)), *y = malloc(N_FLOATS * sizeof(float));
-    float *out = malloc(N_FLOATS * sizeof(float));
+    float *x = alloc_floats(), *y = alloc_floats(), *out = alloc_floats();
     char why[256];
-    assert_non_null(x);
-    assert_non_null(y);
-    assert_non_null(out);
     for (int op = 0; op < OCLAB_STREAM_OPS; op++) {
         for (int interleaved = 0; interleaved < 2; interleaved++) {
             /* 4 groups x 8 items x 37 vectors of 4 (odd count: read's remainder loop runs), 3 passes */
@@ -81,12 +84,8 @@ static void test_stream_kernels_verify(void **state)
 static void test_stream_exact_passes(void **state)
 {
     (void)state;
-    float *x = malloc(N_FLOATS * sizeof(float)), *y = malloc(N_FLOATS * sizeof(float));
-    float *out = malloc(N_FLOATS * sizeof(float));
+    float *x = alloc_floats(), *y = alloc_floats(), *out = alloc_floats();
     char why[256];
-    assert_non_null(x);
-    assert_non_null(y);
-    assert_non_null(out);
     oclab_stream_fill(x, N_FLOATS, 11);
     oclab_stream_shape s = {OCLAB_STREAM_READ, 16, 1, 2, 1, 128, 213583};
     double most = 0.0; /* a work-item's magnitudes per pass (interleaved: vector k of item g at g + 2k) */
