@@ -131,7 +131,7 @@ static cl_int program_for(oclab_cl *cl, program_cache *cache, const rl_attn_shap
         memmove(&cache->programs[0], &cache->programs[1], (MAX_PROGRAMS - 1) * sizeof cache->programs[0]);
         cache->n_programs--;
     }
-    CL_TRY(oclab_attn_program_build(cl, s, &cache->programs[cache->n_programs]));
+    CL_TRY(oclab_attn_program_build(cl, s, NULL, &cache->programs[cache->n_programs]));
     *out = &cache->programs[cache->n_programs++];
 cleanup:
     return err;
@@ -288,13 +288,20 @@ static cJSON *variant_json(const oclab_attn_program *prog, const rl_attn_shape *
                                                      : "none (one launch)");
     cJSON_AddNumberToObject(o, "launches", chunks > 1 ? 2 : 1);
     /* K's last tile per sequence is zero-padded: those rows (< tile) are read, not counted as traffic. */
-    char k_layout[160];
-    snprintf(k_layout, sizeof k_layout, "tiles of %u rows transposed [tile][D][%u]%s; last tile zero-padded",
-             prog->tile, prog->tile,
-             s->kv == RL_FMT_Q8_0 ? ": quants, then fp16 scales [tile][D/32][tile] (ggml bytes)" : "");
-    cJSON_AddStringToObject(o, "k_layout", k_layout);
+    char k_layout[200];
     if (s->kv == RL_FMT_Q8_0)
+        snprintf(k_layout, sizeof k_layout,
+                 "tiles of %u rows transposed: quants by column pairs [tile][D/2][%u][2], then fp16 scales "
+                 "[tile][D/32][%u] (ggml bytes); last tile zero-padded", prog->tile, prog->tile, prog->tile);
+    else
+        snprintf(k_layout, sizeof k_layout, "tiles of %u rows transposed [tile][D][%u]; last tile zero-padded",
+                 prog->tile, prog->tile);
+    cJSON_AddStringToObject(o, "k_layout", k_layout);
+    if (s->kv == RL_FMT_Q8_0) {
         cJSON_AddStringToObject(o, "v_layout", "rows: quants, then fp16 scales by tiles [tile][D/32][tile]");
+        cJSON_AddStringToObject(o, "scores", "int16 queries (per block of 32) x int8 K column pairs, exact int32 "
+                                             "sums per block");
+    }
     cJSON_AddNumberToObject(o, "flops_softmax", (double)cost->flops_softmax);
     cJSON *cands = cJSON_AddArrayToObject(o, "tuned");
     for (int i = 0; i < n_tried; i++) {

@@ -33,8 +33,10 @@ typedef struct {
 int oclab_attn_supported(const rl_attn_shape *shape, char *err, size_t err_len);
 
 /* Builds the kernel for SHAPE's (kv, head_dim, group); the vector width follows the device's
- * preferred float vector width. */
-cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, oclab_attn_program *prog);
+ * preferred float vector width. EXTRA_OPTIONS (NULL: none) are appended to the build options: the
+ * tests build the portable q8_0 pair dot product with "-D PORTABLE_PAIR_DOT". */
+cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, const char *extra_options,
+                                oclab_attn_program *prog);
 void oclab_attn_program_release(oclab_attn_program *prog);
 
 /* One problem on the device. */

@@ -63,18 +63,19 @@ static const char *kv_define(rl_format kv)
     return kv == RL_FMT_F32 ? "KV_F32" : kv == RL_FMT_F16 ? "KV_F16" : "KV_Q8_0";
 }
 
-cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, oclab_attn_program *prog)
+cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, const char *extra_options,
+                                oclab_attn_program *prog)
 {
-    char options[256];
+    char options[320];
     memset(prog, 0, sizeof *prog);
     prog->kv = shape->kv;
     prog->head_dim = shape->head_dim;
     prog->group = shape->heads / shape->kv_heads;
     prog->vec = pick_vec(cl->info, shape->head_dim);
     prog->tile = ATTN_TILE;
-    snprintf(options, sizeof options, "-D HEAD_DIM=%llu -D GROUP=%llu -D VEC=%u -D TILE=%u -D %s",
+    snprintf(options, sizeof options, "-D HEAD_DIM=%llu -D GROUP=%llu -D VEC=%u -D TILE=%u -D %s %s",
              (unsigned long long)prog->head_dim, (unsigned long long)prog->group, prog->vec, prog->tile,
-             kv_define(shape->kv));
+             kv_define(shape->kv), extra_options ? extra_options : "");
     return oclab_cl_build(cl, "attention.cl", options, &prog->program);
 }
 
@@ -122,9 +123,10 @@ static void v_q8_0_layout(const uint8_t *ggml, uint64_t seqs, uint64_t context, 
 }
 
 /* K device layout (attention.cl): each sequence's rows by tiles of ATTN_TILE, transposed to
- * [tile][D][ATTN_TILE] elements (q8_0: all tiles' int8 quants so, then all tiles' fp16 scales
- * [tile][D/32][ATTN_TILE]); the last tile of a sequence is zero-padded. SRC: SEQS x CONTEXT rows in
- * the shape's format (ggml blocks for q8_0); OUT holds seqs * tiles * ATTN_TILE rows' bytes. */
+ * [tile][D][ATTN_TILE] elements (q8_0: all tiles' int8 quants by column pairs [tile][D/2][ATTN_TILE][2],
+ * for the kernel's int16 pair dot products, then all tiles' fp16 scales [tile][D/32][ATTN_TILE]); the
+ * last tile of a sequence is zero-padded. SRC: SEQS x CONTEXT rows in the shape's format (ggml blocks
+ * for q8_0); OUT holds seqs * tiles * ATTN_TILE rows' bytes. */
 static void k_tiles(rl_format kv, const uint8_t *src, uint64_t seqs, uint64_t context, uint64_t d,
                     uint64_t row_bytes, uint8_t *out)
 {
@@ -139,7 +141,9 @@ static void k_tiles(rl_format kv, const uint8_t *src, uint64_t seqs, uint64_t co
                 /* q8_0: element i is quant i % 32 of block i / 32, after the block's 2-byte scale */
                 size_t at = kv == RL_FMT_Q8_0 ? (size_t)((i / RL_QK) * sizeof(rl_block_q8_0) + 2 + i % RL_QK)
                                               : (size_t)i * elem;
-                memcpy(out + ((tile * d + i) * ATTN_TILE + lane) * elem, in + at, elem);
+                uint64_t to = kv == RL_FMT_Q8_0 ? ((tile * (d / 2) + i / 2) * ATTN_TILE + lane) * 2 + i % 2
+                                                : (tile * d + i) * ATTN_TILE + lane;
+                memcpy(out + to * elem, in + at, elem);
             }
         }
     }

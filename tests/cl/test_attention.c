@@ -3,7 +3,9 @@
  * (K is uploaded as transposed tiles of 16 rows: a zero-padded last tile, chunks starting mid-tile),
  * D = 64 and 128, large scores (stable softmax), rotating KV copies (no state may carry over between
  * runs; partials of one split must not leak into the next), two launches (partials, combine) exactly
- * when there is more than one chunk, and a corrupted KV cache that must fail verification. */
+ * when there is more than one chunk, and a corrupted KV cache that must fail verification. q8_0 scores
+ * are int16 x int8 dot products: both builds of them (AVX-512BW builtin where the compiler targets it,
+ * portable integer code) and query blocks that are zero or dominated by one element. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,20 +25,31 @@
 static oclab_device_list devices;
 static oclab_cl cl;
 
-#define MAX_PROGRAMS 16
+#define MAX_PROGRAMS 24
 static oclab_attn_program programs[MAX_PROGRAMS];
+static int program_portable[MAX_PROGRAMS];
 static int n_programs;
+static int portable_pair_dot; /* build with -D PORTABLE_PAIR_DOT */
 
-/* Programs are built once per (kv, head_dim, group): each POCL build costs about a second. */
+static int default_build(void **state) /* teardown: a failed test must not leave the portable build on */
+{
+    (void)state;
+    portable_pair_dot = 0;
+    return 0;
+}
+
+/* Programs are built once per (kv, head_dim, group, build): each POCL build costs about a second. */
 static const oclab_attn_program *program_for(const rl_attn_shape *shape)
 {
     uint64_t group = shape->heads / shape->kv_heads;
     for (int i = 0; i < n_programs; i++)
         if (programs[i].kv == shape->kv && programs[i].head_dim == shape->head_dim &&
-            programs[i].group == group)
+            programs[i].group == group && program_portable[i] == portable_pair_dot)
             return &programs[i];
     assert_true(n_programs < MAX_PROGRAMS);
-    assert_int_equal(oclab_attn_program_build(&cl, shape, &programs[n_programs]), CL_SUCCESS);
+    assert_int_equal(oclab_attn_program_build(&cl, shape, portable_pair_dot ? "-D PORTABLE_PAIR_DOT" : NULL,
+                                              &programs[n_programs]), CL_SUCCESS);
+    program_portable[n_programs] = portable_pair_dot;
     return &programs[n_programs++];
 }
 
@@ -190,23 +203,62 @@ static void test_large_scores_are_stable(void **state)
     check_shape(RL_FMT_F16, 1, 8, 2, 64, 100, 300.0f, splits, 2);
 }
 
+/* The portable q8_0 pair dot product (what a device without AVX-512BW compiles) on the shapes of the
+ * tests above: groups 1, 4, 8, partial tiles, uneven chunks, D = 64 and 128. */
+static void test_q8_0_portable_pair_dot(void **state)
+{
+    (void)state;
+    const uint64_t splits[] = {1, 3, 7};
+    const uint64_t heads[][2] = {{4, 4}, {8, 2}, {8, 1}};
+    portable_pair_dot = 1;
+    for (int h = 0; h < 3; h++)
+        check_shape(RL_FMT_Q8_0, 2, heads[h][0], heads[h][1], 64, 37, 1.0f, splits, 3);
+    check_shape(RL_FMT_Q8_0, 2, 8, 2, 128, 300, 1.0f, splits, 2);
+}
+
+/* A small q8_0 problem: 4 query heads per KV head, S = 40 (two full K tiles and a partial one). */
+static const rl_attn_shape small_q8_0 = {1, 8, 2, 64, 40, RL_FMT_Q8_0, RL_FMT_F32, RL_FMT_F32};
+static const uint64_t small_splits[] = {1, 3};
+
+/* q8_0 queries are quantized to int16 per block of 32: a zero block (scale 0) and blocks whose other
+ * elements are at most 1/1000 of one (33 quantization steps or fewer) still verify, in both builds. */
+static void test_q8_0_query_blocks(void **state)
+{
+    (void)state;
+    const rl_attn_shape *s = &small_q8_0;
+    problem p;
+    double worst;
+    problem_make(s, 1.0f, &p);
+    for (int i = 0; i < 32; i++) {
+        p.q[i] = 0.0f;                                                  /* head 0, block 0 */
+        p.q[64 + 32 + i] = i == 5 ? 8.0f : 8e-3f * p.q[64 + 32 + i];   /* head 1, block 1 */
+        p.q[3 * 64 + i] = i == 0 ? -8.0f : 8e-3f * p.q[3 * 64 + i];    /* head 3, block 0 */
+    }
+    rl_attention_ref(s->kv, p.q, p.k, p.v, s->batch, s->heads, s->kv_heads, s->head_dim, s->context, p.want);
+    for (int pass = 0; pass < 2; pass++) {
+        portable_pair_dot = pass;
+        assert_int_equal(run_splits(s, &p, p.k, p.v, small_splits, 2, &worst), 6);
+        assert_true(worst < 2e-3);
+    }
+    problem_free(&p);
+}
+
 /* A KV cache changed on the device after the reference was taken must fail verification. */
 static void test_corrupted_kv_fails(void **state)
 {
     (void)state;
-    rl_attn_shape s = {1, 8, 2, 64, 40, RL_FMT_Q8_0, RL_FMT_F32, RL_FMT_F32};
-    const uint64_t splits[] = {1, 3};
+    const rl_attn_shape *s = &small_q8_0;
     problem p;
     double worst;
-    problem_make(&s, 1.0f, &p);
+    problem_make(s, 1.0f, &p);
     unsigned char *bad = malloc(p.kv_bytes);
     assert_non_null(bad);
     memcpy(bad, p.v, p.kv_bytes);
     for (size_t i = 0; i < p.kv_bytes / 2; i++) /* the first KV head's V rows, scrambled */
         bad[i] = (unsigned char)(bad[i] * 7u + 3u);
-    assert_int_equal(run_splits(&s, &p, p.k, bad, splits, 2, &worst), 0);
+    assert_int_equal(run_splits(s, &p, p.k, bad, small_splits, 2, &worst), 0);
     assert_true(worst > 2e-3);
-    assert_int_equal(run_splits(&s, &p, p.k, p.v, splits, 2, &worst), 6); /* and the intact one passes */
+    assert_int_equal(run_splits(s, &p, p.k, p.v, small_splits, 2, &worst), 6); /* and the intact one passes */
     free(bad);
     problem_free(&p);
 }
@@ -255,6 +307,8 @@ int main(void)
         cmocka_unit_test(test_d64_all_formats_groups_splits),
         cmocka_unit_test(test_d128_formats_splits),
         cmocka_unit_test(test_large_scores_are_stable),
+        cmocka_unit_test_teardown(test_q8_0_portable_pair_dot, default_build),
+        cmocka_unit_test_teardown(test_q8_0_query_blocks, default_build),
         cmocka_unit_test(test_corrupted_kv_fails),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
