@@ -143,19 +143,20 @@ inline int16 pair_dot(const global uchar *k, size_t tile_at, uint p, short2 q_pa
 }
 #endif
 /* The group's queries QH [GROUP][HEAD_DIM] as int16 pairs by blocks: Q_PAIRS[g][p] holds elements 2p
- * and 2p+1 scaled by 32767 / the block's largest magnitude, Q_SCALES[g][b] that magnitude / 32767. */
+ * and 2p+1 scaled by 32767 / the block's largest magnitude, Q_SCALES[g][b] that magnitude / 32767.
+ * Vector code: with scalar conversions this took 10% of a 1024-row chunk. */
 inline void query_pairs(const global float *qh, short2 q_pairs[GROUP][HEAD_DIM / 2], float q_scales[GROUP][NB])
 {
     for (uint g = 0; g < GROUP; g++)
         for (uint b = 0; b < NB; b++) {
-            const global float *x = qh + g * HEAD_DIM + b * QK;
-            float amax = 0.0f;
-            for (uint i = 0; i < QK; i++)
-                amax = max(amax, fabs(x[i]));
+            const float16 lo = vload16(0, qh + g * HEAD_DIM + b * QK), hi = vload16(1, qh + g * HEAD_DIM + b * QK);
+            const float amax = hmax16(max(fabs(lo), fabs(hi)));
             const float inv = amax > 0.0f ? 32767.0f / amax : 0.0f;
             q_scales[g][b] = amax / 32767.0f;
-            for (uint i = 0; i < QK; i += 2)
-                q_pairs[g][(b * QK + i) / 2] = convert_short2_rte((float2)(x[i], x[i + 1]) * inv);
+            /* round to nearest: adding 1.5 x 2^23 leaves the integer in the low mantissa bits */
+            private short *to = (private short *)&q_pairs[g][b * QK / 2];
+            vstore16(convert_short16(as_int16(lo * inv + 12582912.0f) - 0x4B400000), 0, to);
+            vstore16(convert_short16(as_int16(hi * inv + 12582912.0f) - 0x4B400000), 1, to);
         }
 }
 #else
