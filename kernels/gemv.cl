@@ -145,6 +145,16 @@ inline float hsum16(float16 v)
     return c.x + c.y;
 }
 
+/* The UNROLL accumulator sets of one (X row, weight row) added up. */
+inline float16 acc_total(const float16 acc[UNROLL])
+{
+    float16 a = acc[0];
+#pragma unroll
+    for (int u = 1; u < UNROLL; u++)
+        a += acc[u];
+    return a;
+}
+
 /* ACCUMULATE: chunk of row r into accumulator A. FOLDED: A += d * sum(m * x) (block scale per chunk,
  * i8_pc's row scale at the end); else the weights are values already (dequantized by PREPARE). */
 #if FOLDED && BLOCK_SCALED
@@ -322,10 +332,7 @@ void gemv(const __global uchar *w, const __global uchar *s, const __global float
     for (int m = 0; m < M; m++)
 #pragma unroll
         for (int r = 0; r < ROWS; r++) {
-            float16 a = acc[m][r][0];
-#pragma unroll
-            for (int u = 1; u < UNROLL; u++)
-                a += acc[m][r][u];
+            float16 a = acc_total(acc[m][r]);
 #if FOLDED
             sum[m][r] = AFF_A * hsum16(a) + AFF_B * (hsum16(corr[m][r]) + corr1[m][r]);
 #else
@@ -562,10 +569,7 @@ void gemv(const __global uchar *w, const __global uchar *s, const __global float
 #endif
 #pragma unroll
         for (int m = 0; m < M; m++) {
-            float16 a = acc[m][r][0];
-#pragma unroll
-            for (int u = 1; u < UNROLL; u++)
-                a += acc[m][r][u];
+            float16 a = acc_total(acc[m][r]);
 #if FORMAT == FMT_I8_PC
             a *= rs;
 #endif
