@@ -54,8 +54,7 @@ typedef struct {
 
 /* Uploads Q [B,Hq,D] and K, V (rl_encode_kv of the shape's format) COPIES times, converted (untimed) to
  * the kernel's device layouts (attention.cl: K as transposed tiles of rows, q8_0 scales by tiles);
- * partial buffers sized for
- * up to MAX_SPLIT chunks. */
+ * partial buffers sized for up to MAX_SPLIT chunks. */
 cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_attn_shape *shape,
                          const float *q, const void *k, const void *v, int copies, uint64_t max_split,
                          oclab_attn *attn);

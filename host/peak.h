@@ -70,13 +70,13 @@ double oclab_stream_bytes(const oclab_stream_shape *shape);
 /* Pseudo-random multiples of 1/16 in [-1, 1] (sums stay exact in float over long runs). */
 void oclab_stream_fill(float *x, size_t n, uint64_t seed);
 
-/* Checks a launch's output against the host reference: DST is the destination array, or for read the
- * per-work-item partial sums; X and Y are the inputs. 0 ok; -1 with the first mismatch in WHY. */
 /* At most SHAPE's passes, the passes of a read of X whose float sums are exact (every partial sum below
  * 2^20, the fill being multiples of 1/16; at least 1): the sweep times many more passes at cache sizes
  * and checks one launch of this many. */
 cl_uint oclab_stream_exact_passes(const oclab_stream_shape *shape, const float *x);
 
+/* Checks a launch's output against the host reference: DST is the destination array, or for read the
+ * per-work-item partial sums; X and Y are the inputs. 0 ok; -1 with the first mismatch in WHY. */
 int oclab_stream_verify(const oclab_stream_shape *shape, const float *x, const float *y, const float *dst,
                         char *why, size_t why_len);
 

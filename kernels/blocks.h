@@ -8,6 +8,7 @@
 
 #define QK 32
 #define Q8_0_BLOCK_BYTES 34
+#define Q4_0_BLOCK_BYTES 18
 
 /* Software prefetch of a stream, PREFETCH bytes ahead (a build option the host sets for CPU drivers
  * only): one request per 64-byte line of the BYTES that P starts. The hardware prefetchers of the CPU
@@ -23,7 +24,6 @@
 #else
 #define PREFETCH_LINES(p, bytes) ((void)0)
 #endif
-#define Q4_0_BLOCK_BYTES 18
 
 /* q8_0: value = q * d. */
 inline void q8_0_unpack(char16 a, char16 b, float16 *lo, float16 *hi)
