@@ -298,9 +298,15 @@ static cJSON *variant_json(const oclab_attn_program *prog, const rl_attn_shape *
                  prog->tile, prog->tile);
     cJSON_AddStringToObject(o, "k_layout", k_layout);
     if (s->kv == RL_FMT_Q8_0) {
-        cJSON_AddStringToObject(o, "v_layout", "rows: quants, then fp16 scales by tiles [tile][D/32][tile]");
+        char v_layout[200];
+        snprintf(v_layout, sizeof v_layout,
+                 "K's tiles: quants by row pairs [tile][%u][D][2], then fp16 scales [tile][D/32][%u]; last tile "
+                 "zero-padded", prog->tile / 2, prog->tile);
+        cJSON_AddStringToObject(o, "v_layout", v_layout);
         cJSON_AddStringToObject(o, "scores", "int16 queries (per block of 32) x int8 K column pairs, exact int32 "
                                              "sums per block");
+        cJSON_AddStringToObject(o, "values", "int16 softmax weights x V scales (per tile and query head) x int8 V "
+                                             "row pairs, exact int32 sums per tile");
     }
     cJSON_AddNumberToObject(o, "flops_softmax", (double)cost->flops_softmax);
     cJSON *cands = cJSON_AddArrayToObject(o, "tuned");
@@ -384,7 +390,7 @@ static int measure_shape(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, p
         clReleaseEvent(ev);
         CL_CHECK("clWaitForEvents(attention)");
         CL_TRY(oclab_attn_read(&attn, got));
-        int ok = oclab_attn_verify(got, want, outputs, &e);
+        int ok = oclab_attn_verify(s->kv, got, want, outputs, &e);
         worst_error = isnan(e) || e > worst_error ? e : worst_error;
         if (!ok) {
             oclab_error("%s split %llu: verification failed (max relative error %g)", label,

@@ -48,10 +48,11 @@ int oclab_attn_supported(const rl_attn_shape *shape, char *err, size_t err_len)
     return 0;
 }
 
-/* Widest of 16, 8, 4 floats within the device's preferred width that divides D. */
-static unsigned pick_vec(const oclab_device_info *info, uint64_t head_dim)
+/* Widest of 16, 8, 4 floats within the device's preferred width that divides D; q8_0: 16, the lanes of
+ * its int16 pair products. */
+static unsigned pick_vec(const oclab_device_info *info, rl_format kv, uint64_t head_dim)
 {
-    unsigned pref = info->preferred_vector_width[4];
+    unsigned pref = kv == RL_FMT_Q8_0 ? 16 : info->preferred_vector_width[4];
     for (unsigned vec = 16; vec > 4; vec /= 2)
         if (vec <= pref && head_dim % vec == 0)
             return vec;
@@ -71,7 +72,7 @@ cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, const 
     prog->kv = shape->kv;
     prog->head_dim = shape->head_dim;
     prog->group = shape->heads / shape->kv_heads;
-    prog->vec = pick_vec(cl->info, shape->head_dim);
+    prog->vec = pick_vec(cl->info, shape->kv, shape->head_dim);
     prog->tile = ATTN_TILE;
     snprintf(options, sizeof options, "-D HEAD_DIM=%llu -D GROUP=%llu -D VEC=%u -D TILE=%u -D %s %s",
              (unsigned long long)prog->head_dim, (unsigned long long)prog->group, prog->vec, prog->tile,
@@ -104,22 +105,29 @@ static void q8_0_tile_scales(const uint8_t *ggml, uint64_t seqs, uint64_t contex
         }
 }
 
-/* Bytes of the q8_0 V device layout: SEQS x CONTEXT rows' quants, then their scales by tiles. */
+/* Bytes of the q8_0 V device layout: SEQS x CONTEXT rows by tiles (K's), quants then scales. */
 static size_t v_q8_0_bytes(uint64_t seqs, uint64_t context, uint64_t d)
 {
-    return (size_t)(seqs * context * d + seqs * k_tiles_per_seq(context) * ATTN_TILE * (d / RL_QK) * 2);
+    return (size_t)(seqs * k_tiles_per_seq(context) * ATTN_TILE * (d + (d / RL_QK) * 2));
 }
 
-/* V device layout for q8_0 (attention.cl): all rows' quants [row][D], then the scales by tiles
- * (q8_0_tile_scales): a tile's weights take the scales of its rows in one vector load per block. */
+/* V device layout for q8_0 (attention.cl): each sequence's rows by K's tiles (the last zero-padded),
+ * all tiles' quants by row pairs [tile][ATTN_TILE/2][D][2] (rows 2i and 2i+1 side by side, for the
+ * kernel's int16 pair products over D), then the scales by tiles (q8_0_tile_scales): a tile's weights
+ * take the scales of its rows in one vector load per block. */
 static void v_q8_0_layout(const uint8_t *ggml, uint64_t seqs, uint64_t context, uint64_t d, uint8_t *out)
 {
-    uint64_t rows = seqs * context, nb = d / RL_QK;
+    uint64_t tiles = k_tiles_per_seq(context), nb = d / RL_QK;
     memset(out, 0, v_q8_0_bytes(seqs, context, d));
-    for (uint64_t r = 0; r < rows; r++)
-        for (uint64_t b = 0; b < nb; b++)
-            memcpy(out + r * d + b * RL_QK, ggml + (r * nb + b) * sizeof(rl_block_q8_0) + 2, RL_QK);
-    q8_0_tile_scales(ggml, seqs, context, d, out + rows * d);
+    for (uint64_t s = 0; s < seqs; s++)
+        for (uint64_t row = 0; row < context; row++) {
+            const uint8_t *blocks = ggml + (s * context + row) * nb * sizeof(rl_block_q8_0);
+            uint64_t tile = s * tiles + row / ATTN_TILE, lane = row % ATTN_TILE;
+            for (uint64_t i = 0; i < d; i++)
+                out[((tile * (ATTN_TILE / 2) + lane / 2) * d + i) * 2 + lane % 2] =
+                    blocks[(i / RL_QK) * sizeof(rl_block_q8_0) + 2 + i % RL_QK];
+        }
+    q8_0_tile_scales(ggml, seqs, context, d, out + seqs * tiles * ATTN_TILE * d);
 }
 
 /* K device layout (attention.cl): each sequence's rows by tiles of ATTN_TILE, transposed to
@@ -293,11 +301,12 @@ cl_int oclab_attn_read(oclab_attn *attn, float *out)
                          out);
 }
 
-int oclab_attn_verify(const float *got, const double *want, size_t n, double *max_rel_error)
+int oclab_attn_verify(rl_format kv, const float *got, const double *want, size_t n, double *max_rel_error)
 {
     double largest = 0.0;
     for (size_t i = 0; i < n; i++)
         largest = fmax(largest, fabs(want[i]));
-    *max_rel_error = rl_max_rel_error(got, want, n, fmax(1e-3 * largest, 1e-30));
+    double floor = (kv == RL_FMT_Q8_0 ? 1e-2 : 1e-3) * largest;
+    *max_rel_error = rl_max_rel_error(got, want, n, fmax(floor, 1e-30));
     return *max_rel_error <= ATTN_TOLERANCE; /* NaN fails */
 }

@@ -11,9 +11,9 @@
  *     a sequence is zero-padded (at most TILE-1 rows, read but never weighted, nor counted as traffic).
  *     q8_0: all tiles' quants by column pairs [tiles][D/2][TILE][2] int8 (a row's elements d and d+1
  *     side by side), then all tiles' scales [tiles][D/32][TILE] fp16.
- *  V: rows [B*Hkv*S][D]. q8_0: all rows' quants (D int8 per row, so vectors are aligned: POCL
- *     assembles unaligned char vector loads from 16-bit pieces), then the scales by K's tiles,
- *     [tiles][D/32][TILE] fp16 (zero-padded), so a tile's softmax weights take their rows' scales
+ *  V: rows [B*Hkv*S][D]. q8_0: by K's tiles (zero-padded alike), all tiles' quants by row pairs
+ *     [tiles][TILE/2][D][2] int8 (rows 2i and 2i+1 of a tile side by side, element by element), then
+ *     all tiles' scales [tiles][D/32][TILE] fp16, so a tile's softmax weights take their rows' scales
  *     with one vector load per block (not a gather of TILE x D/32 scalars).
  *
  * q8_0 scores are integer dot products: each work-item first quantizes its group's queries to int16 per
@@ -22,6 +22,10 @@
  * a block (|sum| <= 32 x 128 x 32767 < 2^31); each block's sums times the K rows' scales and the
  * query block's scale go to the float scores. Half the multiplies of float FMAs and no int-to-float
  * conversion of K (POCL / Zen 5: q8_0 attention 12-14% faster, hot and cold).
+ * q8_0 V is weighted the same way: per tile and query head, the softmax weights times the rows' block
+ * scales are quantized to int16 against their largest magnitude in the tile (absolute error 2^-16 of
+ * the tile's largest weighted scale), and a V row pair times a weight pair is one multiply-add into
+ * int32 lanes over D, exact for a tile (16 x 32767 x 128 < 2^31), then one float FMA per tile.
  *
  * Pass 1, attn_partial: one work-item per (chunk, kv head, batch): it streams its chunk of K rows once,
  * scoring each row against all GROUP = Hq/Hkv query heads that share the KV head, then the V rows once,
@@ -33,8 +37,8 @@
  * launch, because OpenCL 1.2 makes one work-group's global writes visible to another only at the end
  * of the kernel (no atomics, no cross-group fences).
  *
- * Build options (-D): HEAD_DIM, GROUP, VEC (4, 8 or 16: floats per vector over D, dividing HEAD_DIM),
- * TILE (4, 8 or 16 rows; 16 for q8_0), and one of KV_F32, KV_F16, KV_Q8_0; PORTABLE_PAIR_DOT (tests)
+ * Build options (-D): HEAD_DIM, GROUP, VEC (4, 8 or 16: floats per vector over D, dividing HEAD_DIM;
+ * 16 for q8_0), TILE (4, 8 or 16 rows; 16 for q8_0), and one of KV_F32, KV_F16, KV_Q8_0; PORTABLE_PAIR_DOT (tests)
  * keeps the portable integer code where the compiler targets AVX-512BW. Launch: attn_partial global
  * (n_chunks, Hkv, B), attn_combine global (B * Hq); both local (1, ...).
  */
@@ -76,12 +80,12 @@ inline float hmax16(float16 x) { return hmax8(max(x.lo, x.hi)); }
 #define TILE_LANES ((int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
 #endif
 
-/* V rows. A V buffer holds B*Hkv*S rows of D elements; kv_row_at(cache, row) locates one and
- * kv_raw(row, i) gives its i-th VEC elements as floats (q8_0: the quants; the rows' block scales are
- * folded into the softmax weights, tile by tile).
- * K tiles. f32, f16: k_col(k, tile, d) gives TILE rows' element d. q8_0: pair_dot(k, tile, p, qp, acc)
- * adds TILE rows' elements 2p and 2p+1 times a query pair to int32 sums, and tile_scales(scales,
- * tile, b) gives a tile's TILE rows' scales of block b, of K or of V. */
+/* f32, f16: a V buffer holds B*Hkv*S rows of D elements; kv_row_at(cache, row) locates one and
+ * kv_raw(row, i) gives its i-th VEC elements as floats; k_col(k, tile, d) gives a K tile's TILE rows'
+ * element d. q8_0: pair_dot(at, pair, acc) adds 16 lanes' int8 pairs at AT times an int16 pair to
+ * int32 sums (K: TILE rows' elements 2p and 2p+1 against a query pair; V: 16 elements of a row pair
+ * against a weight pair), and tile_scales(scales, tile, b) gives a tile's TILE rows' scales of block
+ * b, of K or of V. */
 #if defined(KV_F32)
 typedef const global float *kv_row;
 inline kv_row kv_row_at(const global uchar *cache, size_t row)
@@ -106,40 +110,32 @@ inline floatT k_col(const global uchar *k, size_t tile, uint d)
 }
 #elif defined(KV_Q8_0)
 #define QK 32
-#if HEAD_DIM % QK != 0 || TILE != 16
-#error "q8_0 needs HEAD_DIM a multiple of 32 and TILE 16"
+#if HEAD_DIM % QK != 0 || TILE != 16 || VEC != 16
+#error "q8_0 needs HEAD_DIM a multiple of 32, TILE 16 and VEC 16 (the int16 pair products' lanes)"
 #endif
 #define NB (HEAD_DIM / QK) /* scales per row */
-typedef const global CAT(char, VEC) *kv_row;
-inline kv_row kv_row_at(const global uchar *cache, size_t row)
-{
-    return (kv_row)(cache + row * HEAD_DIM);
-}
-inline floatV kv_raw(kv_row row, uint i) { return CAT(convert_float, VEC)(row[i]); }
 /* The TILE rows' scales of block B of a tile; SCALES: where the cache's scales by tiles start. */
 inline floatT tile_scales(const global uchar *scales, size_t tile, uint b)
 {
     return CAT(vload_half, TILE)(tile * NB + b, (const global half *)scales);
 }
-/* Q_PAIR: a query's elements 2p, 2p+1 as int16 (query_pairs); pair_dot adds the 16 rows' dot products
- * with K column pair P of TILE_AT to ACC. */
+/* AT: 32 bytes, lane i's pair at 2i and 2i + 1 (K: rows of a column pair, V: elements of a row pair). */
 #if defined(__AVX512BW__) && !defined(PORTABLE_PAIR_DOT)
 typedef short v32hi __attribute__((__vector_size__(64))); /* the types of the x86 builtin */
 typedef char char32x __attribute__((ext_vector_type(32)));
 typedef short short32x __attribute__((ext_vector_type(32)));
-inline int16 pair_dot(const global uchar *k, size_t tile_at, uint p, short2 q_pair, int16 acc)
+inline int16 pair_dot(const global uchar *at, short2 pair, int16 acc)
 {
-    short32x k16 = __builtin_convertvector(*(const global char32x *)(k + (tile_at * (HEAD_DIM / 2) + p) * 32),
-                                           short32x); /* vpmovsxbw */
-    return acc + as_int16(__builtin_ia32_pmaddwd512((v32hi)k16, (v32hi)((int16)(as_int(q_pair)))));
+    short32x x16 = __builtin_convertvector(*(const global char32x *)at, short32x); /* vpmovsxbw */
+    return acc + as_int16(__builtin_ia32_pmaddwd512((v32hi)x16, (v32hi)((int16)(as_int(pair)))));
 }
 #else
-inline int16 pair_dot(const global uchar *k, size_t tile_at, uint p, short2 q_pair, int16 acc)
+inline int16 pair_dot(const global uchar *at, short2 pair, int16 acc)
 {
-    const global char16 *kp = (const global char16 *)(k + (tile_at * (HEAD_DIM / 2) + p) * 32);
-    char16 a = kp[0], b = kp[1]; /* rows 0-7, rows 8-15: (d, d+1) each */
-    return acc + convert_int16((char16)(a.even, b.even)) * (int)q_pair.s0 +
-           convert_int16((char16)(a.odd, b.odd)) * (int)q_pair.s1;
+    const global char16 *x = (const global char16 *)at; /* aligned: 32-byte pairs of 16 lanes */
+    char16 a = x[0], b = x[1];                          /* lanes 0-7, 8-15 */
+    return acc + convert_int16((char16)(a.even, b.even)) * (int)pair.s0 +
+           convert_int16((char16)(a.odd, b.odd)) * (int)pair.s1;
 }
 #endif
 /* The group's queries QH [GROUP][HEAD_DIM] as int16 pairs by blocks: Q_PAIRS[g][p] holds elements 2p
@@ -161,16 +157,6 @@ inline void query_pairs(const global float *qh, short2 q_pairs[GROUP][HEAD_DIM /
 }
 #else
 #error "attention.cl needs one of -D KV_F32, KV_F16, KV_Q8_0"
-#endif
-
-/* V weights per row: the softmax weight, times the row's block scale for q8_0 (scales folded into
- * the TILE-wide weights once per tile instead of into every decoded V slice). */
-#ifdef KV_Q8_0
-#define WB NB
-#define WBLK(i) ((i) * VEC / QK)
-#else
-#define WB 1
-#define WBLK(i) 0
 #endif
 
 #ifndef KV_Q8_0
@@ -200,12 +186,29 @@ typedef const query_ints *queries;
 typedef const global float *queries;
 #endif
 
-/* One K tile TILE_AT (of ALL_TILES) whose rows start at V cache row ROW; lanes R0..R1-1 are the
+#ifdef KV_Q8_0
+/* One query head's V weights of a tile: softmax weights P (>= 0) times the rows' block scales DV, as
+ * int16 pairs by row pairs, W[b][i] = rows 2i and 2i + 1 of block b, scaled to their largest magnitude
+ * in the tile, max(P x DV_ABS) with DV_ABS the rows' largest |scale| (so a row of large V scale but
+ * small weight does not coarsen the others); returns the value of one int16 step. */
+inline float v_weight_pairs(floatT p, const floatT dv[NB], floatT dv_abs, int w[NB][TILE / 2])
+{
+    const float bound = hmaxT(p * dv_abs);
+    const float inv = bound > 0.0f ? 32767.0f / bound : 0.0f;
+    #pragma unroll
+    for (uint b = 0; b < NB; b++) /* rounded with 1.5 x 2^23 as the queries; int stores, not short */
+        vstore8(as_int8(convert_short16(as_int16(p * dv[b] * inv + 12582912.0f) - 0x4B400000)), 0, w[b]);
+    return bound * (1.0f / 32767.0f);
+}
+#endif
+
+/* One K tile TILE_AT (of ALL_TILES, as the q8_0 V tiles) whose rows start at V cache row ROW (f32,
+ * f16); lanes R0..R1-1 are the
  * chunk's rows (a chunk's first and last tile may be partial). Scores, online softmax, weighted V.
  * QH: the group's query heads (queries). Always inlined, so the private arrays stay in registers. */
 inline __attribute__((always_inline)) void attend_tile(const global uchar *k, const global uchar *v,
                                                        queries qh, size_t all_tiles,
-                                                       size_t tile_at, size_t all_rows, size_t row,
+                                                       size_t tile_at, size_t row,
                                                        const uint r0, const uint r1, const float q_scale,
                                                        floatV acc[GROUP][NV], float m[GROUP], float l[GROUP])
 {
@@ -230,7 +233,7 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
         for (uint p = b * QK / 2; p < (b + 1) * QK / 2; p++)
             #pragma unroll
             for (uint g = 0; g < GROUP; g++)
-                dot[g] = pair_dot(k, tile_at, p, qh->pairs[g][p], dot[g]);
+                dot[g] = pair_dot(k + (tile_at * (HEAD_DIM / 2) + p) * 32, qh->pairs[g][p], dot[g]);
         floatT dk = tile_scales(k + all_tiles * TILE * HEAD_DIM, tile_at, b);
         #pragma unroll
         for (uint g = 0; g < GROUP; g++)
@@ -249,14 +252,21 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
             sc[g] = select(sc[g], (floatT)(-INFINITY), (TILE_LANES < (intT)((int)r0)) | (TILE_LANES >= (intT)((int)r1)));
     }
 #ifdef KV_Q8_0
-    floatT dv[NB]; /* the tile's V scales, block by block (lanes past S: 0, and their weight is 0) */
+    floatT dv[NB], dv_abs = (floatT)(0.0f); /* the tile's V scales by blocks (lanes past S: 0, weight 0) */
     #pragma unroll
-    for (uint b = 0; b < NB; b++)
-        dv[b] = tile_scales(v + all_rows * HEAD_DIM, tile_at, b);
+    for (uint b = 0; b < NB; b++) {
+        dv[b] = tile_scales(v + all_tiles * TILE * HEAD_DIM, tile_at, b);
+        dv_abs = max(dv_abs, fabs(dv[b]));
+    }
 #endif
     /* Online softmax: new running max, weights of the tile; what was accumulated is rescaled only
      * when the max grew, which becomes rare after the first tiles. */
-    float w[GROUP][WB][TILE]; /* V weights, read back one by one (a broadcast) */
+#ifdef KV_Q8_0
+    int w[GROUP][NB][TILE / 2]; /* V weight pairs (v_weight_pairs), read back one by one (a broadcast) */
+    float w_step[GROUP];
+#else
+    float w[GROUP][TILE]; /* V weights, read back one by one (a broadcast) */
+#endif
     #pragma unroll
     for (uint g = 0; g < GROUP; g++) {
         float mt = max(m[g], hmaxT(sc[g]));
@@ -271,13 +281,38 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
         }
         l[g] += hsumT(p);
 #ifdef KV_Q8_0
-        #pragma unroll
-        for (uint b = 0; b < NB; b++)
-            CAT(vstore, TILE)(p * dv[b], 0, w[g][b]);
+        w_step[g] = v_weight_pairs(p, dv, dv_abs, w[g]);
 #else
-        CAT(vstore, TILE)(p, 0, w[g][0]);
+        CAT(vstore, TILE)(p, 0, w[g]);
 #endif
     }
+#ifdef KV_Q8_0
+    /* Weighted V row pairs, VB slices of 16 elements at a time, into exact int32 sums over the tile
+     * (GROUP x VB independent chains), then one float FMA per slice. Rows of a pair outside the chunk
+     * have weight 0. */
+    const global uchar *vt = v + tile_at * TILE * HEAD_DIM; /* the tile's row pairs [TILE/2][D][2] */
+    #pragma unroll
+    for (uint i0 = 0; i0 < NV; i0 += VB) {
+        int16 a[GROUP][VB];
+        #pragma unroll
+        for (uint g = 0; g < GROUP; g++)
+            #pragma unroll
+            for (uint j = 0; j < VB; j++)
+                a[g][j] = (int16)(0);
+        for (uint pr = r0 / 2; pr < (r1 + 1) / 2; pr++)
+            #pragma unroll
+            for (uint j = 0; j < VB; j++)
+                #pragma unroll
+                for (uint g = 0; g < GROUP; g++) /* slice i0 + j lies in block (i0 + j) / 2 */
+                    a[g][j] = pair_dot(vt + (pr * HEAD_DIM + (i0 + j) * 16) * 2, as_short2(w[g][(i0 + j) / 2][pr]),
+                                       a[g][j]);
+        #pragma unroll
+        for (uint g = 0; g < GROUP; g++)
+            #pragma unroll
+            for (uint j = 0; j < VB; j++)
+                acc[g][i0 + j] = fma(convert_float16(a[g][j]), (float16)(w_step[g]), acc[g][i0 + j]);
+    }
+#else
     /* Weighted V rows, VB slices at a time: GROUP x VB independent accumulator chains in registers
      * across the tile's rows (one chain per slice would wait on FMA latency). */
     #pragma unroll
@@ -295,7 +330,7 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
                 floatV vv = kv_raw(vr, i0 + j);
                 #pragma unroll
                 for (uint g = 0; g < GROUP; g++)
-                    a[g][j] = fma((floatV)(w[g][WBLK(i0 + j)][r]), vv, a[g][j]);
+                    a[g][j] = fma((floatV)(w[g][r]), vv, a[g][j]);
             }
         }
         #pragma unroll
@@ -304,6 +339,7 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
             for (uint j = 0; j < VB; j++)
                 acc[g][i0 + j] = a[g][j];
     }
+#endif
 }
 
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
@@ -317,7 +353,6 @@ void attn_partial(const global float *q, const global uchar *k, const global uch
     const uint first = c * chunk;
     const uint end = min(first + chunk, context);
     const uint tiles = (context + TILE - 1) / TILE; /* K tiles per sequence */
-    const size_t all_rows = get_global_size(2) * (size_t)kv_heads * context;
     const size_t all_tiles = get_global_size(2) * (size_t)kv_heads * tiles;
     const size_t seq_row0 = (size_t)bk * context; /* first cache row of the sequence */
 #ifdef KV_Q8_0
@@ -340,7 +375,7 @@ void attn_partial(const global float *q, const global uchar *k, const global uch
     }
 
     for (uint t = first / TILE * TILE; t < end; t += TILE)
-        attend_tile(k, v, qh, all_tiles, (size_t)bk * tiles + t / TILE, all_rows, seq_row0 + t,
+        attend_tile(k, v, qh, all_tiles, (size_t)bk * tiles + t / TILE, seq_row0 + t,
                     max(t, first) - t, min(t + TILE, end) - t, q_scale, acc, m, l);
 
     if (n_chunks == 1) {

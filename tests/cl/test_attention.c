@@ -4,8 +4,9 @@
  * D = 64 and 128, large scores (stable softmax), rotating KV copies (no state may carry over between
  * runs; partials of one split must not leak into the next), two launches (partials, combine) exactly
  * when there is more than one chunk, and a corrupted KV cache that must fail verification. q8_0 scores
- * are int16 x int8 dot products: both builds of them (AVX-512BW builtin where the compiler targets it,
- * portable integer code) and query blocks that are zero or dominated by one element. */
+ * and weighted V are int16 x int8 dot products: both builds of them (AVX-512BW builtin where the
+ * compiler targets it, portable integer code), query blocks that are zero or dominated by one element,
+ * and V weights (int16 per tile) around an attention sink. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -139,7 +140,7 @@ static int run_splits(const rl_attn_shape *s, const problem *p, const void *k_de
             }
             clReleaseEvent(ev);
             assert_int_equal(oclab_attn_read(&attn, got), CL_SUCCESS);
-            ok += oclab_attn_verify(got, p->want, p->outputs, &err);
+            ok += oclab_attn_verify(s->kv, got, p->want, p->outputs, &err);
             if (!(err <= *worst))
                 *worst = err;
         }
@@ -220,6 +221,20 @@ static void test_q8_0_portable_pair_dot(void **state)
 static const rl_attn_shape small_q8_0 = {1, 8, 2, 64, 40, RL_FMT_Q8_0, RL_FMT_F32, RL_FMT_F32};
 static const uint64_t small_splits[] = {1, 3};
 
+/* P, a small_q8_0 problem whose caches or queries a test edited: a new reference, then every split
+ * verifies in both builds (the AVX-512BW builtin where the compiler targets it, portable code). */
+static void verify_both_builds(const rl_attn_shape *s, problem *p)
+{
+    double worst;
+    rl_attention_ref(s->kv, p->q, p->k, p->v, s->batch, s->heads, s->kv_heads, s->head_dim, s->context, p->want);
+    for (int pass = 0; pass < 2; pass++) {
+        portable_pair_dot = pass;
+        assert_int_equal(run_splits(s, p, p->k, p->v, small_splits, 2, &worst), 6);
+        assert_true(worst < 2e-3);
+    }
+    problem_free(p);
+}
+
 /* q8_0 queries are quantized to int16 per block of 32: a zero block (scale 0) and blocks whose other
  * elements are at most 1/1000 of one (33 quantization steps or fewer) still verify, in both builds. */
 static void test_q8_0_query_blocks(void **state)
@@ -227,20 +242,35 @@ static void test_q8_0_query_blocks(void **state)
     (void)state;
     const rl_attn_shape *s = &small_q8_0;
     problem p;
-    double worst;
     problem_make(s, 1.0f, &p);
     for (int i = 0; i < 32; i++) {
         p.q[i] = 0.0f;                                                  /* head 0, block 0 */
         p.q[64 + 32 + i] = i == 5 ? 8.0f : 8e-3f * p.q[64 + 32 + i];   /* head 1, block 1 */
         p.q[3 * 64 + i] = i == 0 ? -8.0f : 8e-3f * p.q[3 * 64 + i];    /* head 3, block 0 */
     }
-    rl_attention_ref(s->kv, p.q, p.k, p.v, s->batch, s->heads, s->kv_heads, s->head_dim, s->context, p.want);
-    for (int pass = 0; pass < 2; pass++) {
-        portable_pair_dot = pass;
-        assert_int_equal(run_splits(s, &p, p.k, p.v, small_splits, 2, &worst), 6);
-        assert_true(worst < 2e-3);
+    verify_both_builds(s, &p);
+}
+
+/* q8_0 V weights are int16 per tile and query head, against the tile's largest weight x V scale: an
+ * attention sink (row 0 of KV head 0, nearly all of head 0's weight, V scales 1/1000 of the others')
+ * shares its tile with a row of V scales 100x larger and a small weight (row 1). A bound from the
+ * largest weight times the largest scale would round the sink's weights to 0; both builds verify. */
+static void test_q8_0_v_weights_sink(void **state)
+{
+    (void)state;
+    const rl_attn_shape *s = &small_q8_0;
+    const uint64_t nb = s->head_dim / RL_QK;
+    problem p;
+    problem_make(s, 1.0f, &p);
+    rl_block_q8_0 *k = p.k, *v = p.v;
+    for (uint64_t b = 0; b < nb; b++) {
+        for (int j = 0; j < RL_QK; j++) /* K row 0 along head 0's query: a score near 25 */
+            k[b].qs[j] = p.q[b * RL_QK + j] >= 0.0f ? 127 : -127;
+        k[b].d = rl_f32_to_f16(0.05f);
+        v[b].d = rl_f32_to_f16(1e-3f * rl_f16_to_f32(v[b].d));
+        v[nb + b].d = rl_f32_to_f16(100.0f * rl_f16_to_f32(v[nb + b].d));
     }
-    problem_free(&p);
+    verify_both_builds(s, &p);
 }
 
 /* A KV cache changed on the device after the reference was taken must fail verification. */
@@ -309,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_large_scores_are_stable),
         cmocka_unit_test_teardown(test_q8_0_portable_pair_dot, default_build),
         cmocka_unit_test_teardown(test_q8_0_query_blocks, default_build),
+        cmocka_unit_test_teardown(test_q8_0_v_weights_sink, default_build),
         cmocka_unit_test(test_corrupted_kv_fails),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
