@@ -307,6 +307,7 @@ static cJSON *variant_json(const oclab_attn_program *prog, const rl_attn_shape *
                                              "sums per block");
         cJSON_AddStringToObject(o, "values", "int16 softmax weights x V scales (per tile and query head) x int8 V "
                                              "row pairs, exact int32 sums per tile");
+        cJSON_AddBoolToObject(o, "host_avx512_vnni", prog->host_avx512_vnni);
     }
     cJSON_AddNumberToObject(o, "flops_softmax", (double)cost->flops_softmax);
     cJSON *cands = cJSON_AddArrayToObject(o, "tuned");

@@ -25,6 +25,7 @@ typedef struct {
     rl_format kv;
     uint64_t head_dim, group;
     unsigned vec, tile; /* floats per vector over D, rows per softmax tile */
+    int host_avx512_vnni; /* q8_0 built with -D HOST_AVX512_VNNI (oclab_device_host_avx512_vnni) */
     cl_program program;
 } oclab_attn_program;
 
@@ -34,7 +35,8 @@ int oclab_attn_supported(const rl_attn_shape *shape, char *err, size_t err_len);
 
 /* Builds the kernel for SHAPE's (kv, head_dim, group); the vector width follows the device's
  * preferred float vector width. EXTRA_OPTIONS (NULL: none) are appended to the build options: the
- * tests build the portable q8_0 pair dot product with "-D PORTABLE_PAIR_DOT". */
+ * tests build the other q8_0 pair dot products with "-D NO_VNNI_PAIR_DOT" (vpmaddwd and adds where
+ * the host would have vpdpwssd) and "-D PORTABLE_PAIR_DOT". */
 cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, const char *extra_options,
                                 oclab_attn_program *prog);
 void oclab_attn_program_release(oclab_attn_program *prog);

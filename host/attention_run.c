@@ -74,9 +74,11 @@ cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, const 
     prog->group = shape->heads / shape->kv_heads;
     prog->vec = pick_vec(cl->info, shape->kv, shape->head_dim);
     prog->tile = ATTN_TILE;
-    snprintf(options, sizeof options, "-D HEAD_DIM=%llu -D GROUP=%llu -D VEC=%u -D TILE=%u -D %s %s",
+    prog->host_avx512_vnni = shape->kv == RL_FMT_Q8_0 && oclab_device_host_avx512_vnni(cl->info);
+    snprintf(options, sizeof options, "-D HEAD_DIM=%llu -D GROUP=%llu -D VEC=%u -D TILE=%u -D %s %s %s",
              (unsigned long long)prog->head_dim, (unsigned long long)prog->group, prog->vec, prog->tile,
-             kv_define(shape->kv), extra_options ? extra_options : "");
+             kv_define(shape->kv), prog->host_avx512_vnni ? "-D HOST_AVX512_VNNI" : "",
+             extra_options ? extra_options : "");
     return oclab_cl_build(cl, "attention.cl", options, &prog->program);
 }
 

@@ -286,6 +286,16 @@ cJSON *oclab_device_json(const oclab_device_info *d)
     return o;
 }
 
+int oclab_device_host_avx512_vnni(const oclab_device_info *info)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    return (info->type & CL_DEVICE_TYPE_CPU) && __builtin_cpu_supports("avx512vnni");
+#else
+    (void)info;
+    return 0;
+#endif
+}
+
 unsigned oclab_device_prefetch_bytes(const oclab_device_info *info)
 {
     /* 4 KiB: at ~25 GB/s per core about 160 ns of stream, a DRAM latency and some; 2 KiB gained less

@@ -51,6 +51,11 @@ const char *oclab_device_type_name(cl_device_type type); /* "cpu", "gpu", "accel
  * 0 (none) elsewhere, where the hardware hides latency with other work-groups. */
 unsigned oclab_device_prefetch_bytes(const oclab_device_info *info);
 
+/* 1 when INFO is a CPU device and the host CPU, which runs it, has AVX512-VNNI (x86-64 hosts; 0
+ * elsewhere). A driver may compile for an older CPU than the one it runs on (POCL 3.1 on Zen 5:
+ * skylake-avx512), so kernels can use the instructions only when told. */
+int oclab_device_host_avx512_vnni(const oclab_device_info *info);
+
 /* The DESIGN.md `device` object of a profile (identity, sizes, extensions[]) plus clinfo extras. */
 cJSON *oclab_device_json(const oclab_device_info *info);
 

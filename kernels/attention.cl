@@ -38,8 +38,10 @@
  * of the kernel (no atomics, no cross-group fences).
  *
  * Build options (-D): HEAD_DIM, GROUP, VEC (4, 8 or 16: floats per vector over D, dividing HEAD_DIM;
- * 16 for q8_0), TILE (4, 8 or 16 rows; 16 for q8_0), and one of KV_F32, KV_F16, KV_Q8_0; PORTABLE_PAIR_DOT (tests)
- * keeps the portable integer code where the compiler targets AVX-512BW. Launch: attn_partial global
+ * 16 for q8_0), TILE (4, 8 or 16 rows; 16 for q8_0), and one of KV_F32, KV_F16, KV_Q8_0;
+ * HOST_AVX512_VNNI (the host: a CPU device whose CPU has it). Tests: PORTABLE_PAIR_DOT keeps the
+ * portable integer code where the compiler targets AVX-512BW, NO_VNNI_PAIR_DOT ignores
+ * HOST_AVX512_VNNI. Launch: attn_partial global
  * (n_chunks, Hkv, B), attn_combine global (B * Hq); both local (1, ...).
  */
 #if !defined(HEAD_DIM) || !defined(GROUP) || !defined(VEC) || !defined(TILE)
@@ -127,7 +129,16 @@ typedef short short32x __attribute__((ext_vector_type(32)));
 inline int16 pair_dot(const global uchar *at, short2 pair, int16 acc)
 {
     short32x x16 = __builtin_convertvector(*(const global char32x *)at, short32x); /* vpmovsxbw */
+#if defined(HOST_AVX512_VNNI) && !defined(__AVX512VNNI__) && !defined(NO_VNNI_PAIR_DOT)
+    /* The host CPU fuses the multiply-add and the sum (vpdpwssd) but the compiler targets an older CPU
+     * (POCL 3.1 on Zen 5: skylake-avx512), whose builtins it cannot lower: inline assembly, as the
+     * kernel is inlined into the driver's work-group function (a target attribute does not carry). */
+    int16 pairs = (int16)(as_int(pair));
+    __asm__("vpdpwssd %2, %1, %0" : "+v"(acc) : "v"(x16), "v"(pairs));
+    return acc;
+#else /* with the target's VNNI, the compiler fuses these itself */
     return acc + as_int16(__builtin_ia32_pmaddwd512((v32hi)x16, (v32hi)((int16)(as_int(pair)))));
+#endif
 }
 #else
 inline int16 pair_dot(const global uchar *at, short2 pair, int16 acc)

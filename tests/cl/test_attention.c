@@ -4,9 +4,9 @@
  * D = 64 and 128, large scores (stable softmax), rotating KV copies (no state may carry over between
  * runs; partials of one split must not leak into the next), two launches (partials, combine) exactly
  * when there is more than one chunk, and a corrupted KV cache that must fail verification. q8_0 scores
- * and weighted V are int16 x int8 dot products: both builds of them (AVX-512BW builtin where the
- * compiler targets it, portable integer code), query blocks that are zero or dominated by one element,
- * and V weights (int16 per tile) around an attention sink. */
+ * and weighted V are int16 x int8 dot products: every build of them (vpdpwssd where the host CPU has
+ * AVX512-VNNI, vpmaddwd where the compiler targets AVX-512BW, portable integer code), query blocks
+ * that are zero or dominated by one element, and V weights (int16 per tile) around an attention sink. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,14 +28,18 @@ static oclab_cl cl;
 
 #define MAX_PROGRAMS 24
 static oclab_attn_program programs[MAX_PROGRAMS];
-static int program_portable[MAX_PROGRAMS];
+static int program_build[MAX_PROGRAMS];
 static int n_programs;
-static int portable_pair_dot; /* build with -D PORTABLE_PAIR_DOT */
+/* q8_0 pair dot products: what the host picks (vpdpwssd where the host CPU has AVX512-VNNI), vpmaddwd
+ * and adds where the compiler targets AVX-512BW, portable integer code. */
+static const char *const builds[] = {NULL, "-D NO_VNNI_PAIR_DOT", "-D PORTABLE_PAIR_DOT"};
+#define N_BUILDS 3
+static int build; /* index into builds[] */
 
-static int default_build(void **state) /* teardown: a failed test must not leave the portable build on */
+static int default_build(void **state) /* teardown: a failed test must not leave another build on */
 {
     (void)state;
-    portable_pair_dot = 0;
+    build = 0;
     return 0;
 }
 
@@ -45,12 +49,11 @@ static const oclab_attn_program *program_for(const rl_attn_shape *shape)
     uint64_t group = shape->heads / shape->kv_heads;
     for (int i = 0; i < n_programs; i++)
         if (programs[i].kv == shape->kv && programs[i].head_dim == shape->head_dim &&
-            programs[i].group == group && program_portable[i] == portable_pair_dot)
+            programs[i].group == group && program_build[i] == build)
             return &programs[i];
     assert_true(n_programs < MAX_PROGRAMS);
-    assert_int_equal(oclab_attn_program_build(&cl, shape, portable_pair_dot ? "-D PORTABLE_PAIR_DOT" : NULL,
-                                              &programs[n_programs]), CL_SUCCESS);
-    program_portable[n_programs] = portable_pair_dot;
+    assert_int_equal(oclab_attn_program_build(&cl, shape, builds[build], &programs[n_programs]), CL_SUCCESS);
+    program_build[n_programs] = build;
     return &programs[n_programs++];
 }
 
@@ -204,17 +207,20 @@ static void test_large_scores_are_stable(void **state)
     check_shape(RL_FMT_F16, 1, 8, 2, 64, 100, 300.0f, splits, 2);
 }
 
-/* The portable q8_0 pair dot product (what a device without AVX-512BW compiles) on the shapes of the
- * tests above: groups 1, 4, 8, partial tiles, uneven chunks, D = 64 and 128. */
-static void test_q8_0_portable_pair_dot(void **state)
+/* The other q8_0 pair dot products (vpmaddwd and adds, as on an AVX-512BW CPU without VNNI; the
+ * portable code, as on a device without AVX-512BW) on the shapes of the tests above: groups 1, 4, 8,
+ * partial tiles, uneven chunks, D = 64 and 128. */
+static void test_q8_0_other_pair_dots(void **state)
 {
     (void)state;
     const uint64_t splits[] = {1, 3, 7};
     const uint64_t heads[][2] = {{4, 4}, {8, 2}, {8, 1}};
-    portable_pair_dot = 1;
-    for (int h = 0; h < 3; h++)
-        check_shape(RL_FMT_Q8_0, 2, heads[h][0], heads[h][1], 64, 37, 1.0f, splits, 3);
-    check_shape(RL_FMT_Q8_0, 2, 8, 2, 128, 300, 1.0f, splits, 2);
+    for (build = 1; build < N_BUILDS; build++) {
+        for (int h = 0; h < 3; h++)
+            check_shape(RL_FMT_Q8_0, 2, heads[h][0], heads[h][1], 64, 37, 1.0f, splits, 3);
+        check_shape(RL_FMT_Q8_0, 2, 8, 2, 128, 300, 1.0f, splits, 2);
+    }
+    build = 0;
 }
 
 /* A small q8_0 problem: 4 query heads per KV head, S = 40 (two full K tiles and a partial one). */
@@ -222,21 +228,21 @@ static const rl_attn_shape small_q8_0 = {1, 8, 2, 64, 40, RL_FMT_Q8_0, RL_FMT_F3
 static const uint64_t small_splits[] = {1, 3};
 
 /* P, a small_q8_0 problem whose caches or queries a test edited: a new reference, then every split
- * verifies in both builds (the AVX-512BW builtin where the compiler targets it, portable code). */
-static void verify_both_builds(const rl_attn_shape *s, problem *p)
+ * verifies in every build of the pair dot products. */
+static void verify_every_build(const rl_attn_shape *s, problem *p)
 {
     double worst;
     rl_attention_ref(s->kv, p->q, p->k, p->v, s->batch, s->heads, s->kv_heads, s->head_dim, s->context, p->want);
-    for (int pass = 0; pass < 2; pass++) {
-        portable_pair_dot = pass;
+    for (build = 0; build < N_BUILDS; build++) {
         assert_int_equal(run_splits(s, p, p->k, p->v, small_splits, 2, &worst), 6);
         assert_true(worst < 2e-3);
     }
+    build = 0;
     problem_free(p);
 }
 
 /* q8_0 queries are quantized to int16 per block of 32: a zero block (scale 0) and blocks whose other
- * elements are at most 1/1000 of one (33 quantization steps or fewer) still verify, in both builds. */
+ * elements are at most 1/1000 of one (33 quantization steps or fewer) still verify, in every build. */
 static void test_q8_0_query_blocks(void **state)
 {
     (void)state;
@@ -248,13 +254,13 @@ static void test_q8_0_query_blocks(void **state)
         p.q[64 + 32 + i] = i == 5 ? 8.0f : 8e-3f * p.q[64 + 32 + i];   /* head 1, block 1 */
         p.q[3 * 64 + i] = i == 0 ? -8.0f : 8e-3f * p.q[3 * 64 + i];    /* head 3, block 0 */
     }
-    verify_both_builds(s, &p);
+    verify_every_build(s, &p);
 }
 
 /* q8_0 V weights are int16 per tile and query head, against the tile's largest weight x V scale: an
  * attention sink (row 0 of KV head 0, nearly all of head 0's weight, V scales 1/1000 of the others')
  * shares its tile with a row of V scales 100x larger and a small weight (row 1). A bound from the
- * largest weight times the largest scale would round the sink's weights to 0; both builds verify. */
+ * largest weight times the largest scale would round the sink's weights to 0; every build verifies. */
 static void test_q8_0_v_weights_sink(void **state)
 {
     (void)state;
@@ -270,7 +276,7 @@ static void test_q8_0_v_weights_sink(void **state)
         v[b].d = rl_f32_to_f16(1e-3f * rl_f16_to_f32(v[b].d));
         v[nb + b].d = rl_f32_to_f16(100.0f * rl_f16_to_f32(v[nb + b].d));
     }
-    verify_both_builds(s, &p);
+    verify_every_build(s, &p);
 }
 
 /* A KV cache changed on the device after the reference was taken must fail verification. */
@@ -337,7 +343,7 @@ int main(void)
         cmocka_unit_test(test_d64_all_formats_groups_splits),
         cmocka_unit_test(test_d128_formats_splits),
         cmocka_unit_test(test_large_scores_are_stable),
-        cmocka_unit_test_teardown(test_q8_0_portable_pair_dot, default_build),
+        cmocka_unit_test_teardown(test_q8_0_other_pair_dots, default_build),
         cmocka_unit_test_teardown(test_q8_0_query_blocks, default_build),
         cmocka_unit_test_teardown(test_q8_0_v_weights_sink, default_build),
         cmocka_unit_test(test_corrupted_kv_fails),
