@@ -308,7 +308,7 @@ int oclab_attn_verify(rl_format kv, const float *got, const double *want, size_t
     double largest = 0.0;
     for (size_t i = 0; i < n; i++)
         largest = fmax(largest, fabs(want[i]));
-    double floor = (kv == RL_FMT_Q8_0 ? 1e-2 : 1e-3) * largest;
-    *max_rel_error = rl_max_rel_error(got, want, n, fmax(floor, 1e-30));
+    double least = (kv == RL_FMT_Q8_0 ? 1e-2 : 1e-3) * largest; /* the floor of each output's scale */
+    *max_rel_error = rl_max_rel_error(got, want, n, fmax(least, 1e-30));
     return *max_rel_error <= ATTN_TOLERANCE; /* NaN fails */
 }

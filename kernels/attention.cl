@@ -213,10 +213,10 @@ inline float v_weight_pairs(floatT p, const floatT dv[NB], floatT dv_abs, int w[
 }
 #endif
 
-/* One K tile TILE_AT (of ALL_TILES, as the q8_0 V tiles) whose rows start at V cache row ROW (f32,
- * f16); lanes R0..R1-1 are the
- * chunk's rows (a chunk's first and last tile may be partial). Scores, online softmax, weighted V.
- * QH: the group's query heads (queries). Always inlined, so the private arrays stay in registers. */
+/* One K tile TILE_AT (of ALL_TILES; q8_0 V has the same tiles) whose rows start at V cache row ROW
+ * (f32, f16); lanes R0..R1-1 are the chunk's rows (a chunk's first and last tile may be partial).
+ * Scores, online softmax, weighted V. QH: the group's query heads (queries). Always inlined, so the
+ * private arrays stay in registers. */
 inline __attribute__((always_inline)) void attend_tile(const global uchar *k, const global uchar *v,
                                                        queries qh, size_t all_tiles,
                                                        size_t tile_at, size_t row,
