@@ -50,12 +50,12 @@ typedef struct {
     cl_mem *k, *v;   /* [copies] */
     cl_mem q, out, part_acc, part_ml;
     uint64_t max_chunks; /* capacity of the partial buffers */
-    size_t v_bytes;      /* bytes of one V copy: rows (q8_0: then scales by tiles, zero-padded) */
+    size_t v_bytes;      /* bytes of one V copy: rows (f32, f16); q8_0: K's tiles, as many bytes as K */
     size_t k_bytes;      /* bytes of one K copy: tiles, the last of a sequence zero-padded */
 } oclab_attn;
 
 /* Uploads Q [B,Hq,D] and K, V (rl_encode_kv of the shape's format) COPIES times, converted (untimed) to
- * the kernel's device layouts (attention.cl: K as transposed tiles of rows, q8_0 scales by tiles);
+ * the kernel's device layouts (attention.cl: K, and q8_0 V, by tiles of rows, q8_0 scales by tiles);
  * partial buffers sized for up to MAX_SPLIT chunks. */
 cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_attn_shape *shape,
                          const float *q, const void *k, const void *v, int copies, uint64_t max_split,

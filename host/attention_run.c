@@ -107,38 +107,18 @@ static void q8_0_tile_scales(const uint8_t *ggml, uint64_t seqs, uint64_t contex
         }
 }
 
-/* Bytes of the q8_0 V device layout: SEQS x CONTEXT rows by tiles (K's), quants then scales. */
-static size_t v_q8_0_bytes(uint64_t seqs, uint64_t context, uint64_t d)
-{
-    return (size_t)(seqs * k_tiles_per_seq(context) * ATTN_TILE * (d + (d / RL_QK) * 2));
-}
+/* How q8_0 quants pair up in a tile, for the kernel's int16 pair products: K by column pairs
+ * [tile][D/2][ATTN_TILE][2] (a row's elements i and i+1 side by side), V by row pairs
+ * [tile][ATTN_TILE/2][D][2] (rows 2j and 2j+1 side by side, element by element). */
+typedef enum { PAIRS_OF_COLUMNS, PAIRS_OF_ROWS } q8_0_pairs;
 
-/* V device layout for q8_0 (attention.cl): each sequence's rows by K's tiles (the last zero-padded),
- * all tiles' quants by row pairs [tile][ATTN_TILE/2][D][2] (rows 2i and 2i+1 side by side, for the
- * kernel's int16 pair products over D), then the scales by tiles (q8_0_tile_scales): a tile's weights
- * take the scales of its rows in one vector load per block. */
-static void v_q8_0_layout(const uint8_t *ggml, uint64_t seqs, uint64_t context, uint64_t d, uint8_t *out)
-{
-    uint64_t tiles = k_tiles_per_seq(context), nb = d / RL_QK;
-    memset(out, 0, v_q8_0_bytes(seqs, context, d));
-    for (uint64_t s = 0; s < seqs; s++)
-        for (uint64_t row = 0; row < context; row++) {
-            const uint8_t *blocks = ggml + (s * context + row) * nb * sizeof(rl_block_q8_0);
-            uint64_t tile = s * tiles + row / ATTN_TILE, lane = row % ATTN_TILE;
-            for (uint64_t i = 0; i < d; i++)
-                out[((tile * (ATTN_TILE / 2) + lane / 2) * d + i) * 2 + lane % 2] =
-                    blocks[(i / RL_QK) * sizeof(rl_block_q8_0) + 2 + i % RL_QK];
-        }
-    q8_0_tile_scales(ggml, seqs, context, d, out + seqs * tiles * ATTN_TILE * d);
-}
-
-/* K device layout (attention.cl): each sequence's rows by tiles of ATTN_TILE, transposed to
- * [tile][D][ATTN_TILE] elements (q8_0: all tiles' int8 quants by column pairs [tile][D/2][ATTN_TILE][2],
- * for the kernel's int16 pair dot products, then all tiles' fp16 scales [tile][D/32][ATTN_TILE]); the
- * last tile of a sequence is zero-padded. SRC: SEQS x CONTEXT rows in the shape's format (ggml blocks
- * for q8_0); OUT holds seqs * tiles * ATTN_TILE rows' bytes. */
-static void k_tiles(rl_format kv, const uint8_t *src, uint64_t seqs, uint64_t context, uint64_t d,
-                    uint64_t row_bytes, uint8_t *out)
+/* Device layout of a K cache, or of a q8_0 V cache (attention.cl): each sequence's rows by tiles of
+ * ATTN_TILE, the last tile zero-padded. f32, f16 (K): transposed to [tile][D][ATTN_TILE] elements.
+ * q8_0: all tiles' int8 quants by PAIRS, then all tiles' fp16 scales [tile][D/32][ATTN_TILE]
+ * (q8_0_tile_scales), so one vector load gives a tile's scales of a block. SRC: SEQS x CONTEXT rows in
+ * the shape's format (ggml blocks for q8_0); OUT holds seqs * tiles * ATTN_TILE rows' bytes. */
+static void tiles_layout(rl_format kv, q8_0_pairs pairs, const uint8_t *src, uint64_t seqs, uint64_t context,
+                         uint64_t d, uint64_t row_bytes, uint8_t *out)
 {
     uint64_t tiles = k_tiles_per_seq(context), all_tiles = seqs * tiles;
     size_t elem = kv == RL_FMT_F32 ? 4 : kv == RL_FMT_F16 ? 2 : 1; /* bytes of one stored element */
@@ -151,8 +131,9 @@ static void k_tiles(rl_format kv, const uint8_t *src, uint64_t seqs, uint64_t co
                 /* q8_0: element i is quant i % 32 of block i / 32, after the block's 2-byte scale */
                 size_t at = kv == RL_FMT_Q8_0 ? (size_t)((i / RL_QK) * sizeof(rl_block_q8_0) + 2 + i % RL_QK)
                                               : (size_t)i * elem;
-                uint64_t to = kv == RL_FMT_Q8_0 ? ((tile * (d / 2) + i / 2) * ATTN_TILE + lane) * 2 + i % 2
-                                                : (tile * d + i) * ATTN_TILE + lane;
+                uint64_t to = kv != RL_FMT_Q8_0       ? (tile * d + i) * ATTN_TILE + lane
+                              : pairs == PAIRS_OF_ROWS ? ((tile * (ATTN_TILE / 2) + lane / 2) * d + i) * 2 + lane % 2
+                                                       : ((tile * (d / 2) + i / 2) * ATTN_TILE + lane) * 2 + i % 2;
                 memcpy(out + to * elem, in + at, elem);
             }
         }
@@ -186,9 +167,8 @@ cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_
     size_t q_bytes = (size_t)(shape->batch * shape->heads * shape->head_dim) * sizeof(float);
     size_t partials = (size_t)(shape->batch * shape->heads * attn->max_chunks);
     uint64_t seqs = shape->batch * shape->kv_heads;
-    attn->v_bytes = shape->kv == RL_FMT_Q8_0 ? v_q8_0_bytes(seqs, shape->context, shape->head_dim)
-                                             : (size_t)(seqs * shape->context * row_bytes);
     attn->k_bytes = (size_t)(seqs * k_tiles_per_seq(shape->context) * ATTN_TILE * row_bytes);
+    attn->v_bytes = shape->kv == RL_FMT_Q8_0 ? attn->k_bytes : (size_t)(seqs * shape->context * row_bytes);
     uint8_t *k_dev = NULL, *v_dev = NULL;
     attn->k = calloc((size_t)attn->copies, sizeof *attn->k);
     attn->v = calloc((size_t)attn->copies, sizeof *attn->v);
@@ -197,7 +177,7 @@ cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_
         err = CL_OUT_OF_HOST_MEMORY;
         CL_CHECK("calloc(attention buffers)");
     }
-    k_tiles(shape->kv, k, seqs, shape->context, shape->head_dim, row_bytes, k_dev);
+    tiles_layout(shape->kv, PAIRS_OF_COLUMNS, k, seqs, shape->context, shape->head_dim, row_bytes, k_dev);
     k = k_dev;
     if (shape->kv == RL_FMT_Q8_0) {
         v_dev = malloc(attn->v_bytes);
@@ -205,7 +185,7 @@ cl_int oclab_attn_create(oclab_cl *cl, const oclab_attn_program *prog, const rl_
             err = CL_OUT_OF_HOST_MEMORY;
             CL_CHECK("malloc(q8_0 device layout)");
         }
-        v_q8_0_layout(v, seqs, shape->context, shape->head_dim, v_dev);
+        tiles_layout(shape->kv, PAIRS_OF_ROWS, v, seqs, shape->context, shape->head_dim, row_bytes, v_dev);
         v = v_dev;
     }
     CL_TRY(oclab_cl_kernel(prog->program, "attn_partial", &attn->partial));
