@@ -1,10 +1,10 @@
-/* oclab: characterize OpenCL devices for LLM decode. Dispatches to one command per file in host/. */
+/* oclab: characterize OpenCL devices for LLM decode. Dispatches to one command per file in host/cli/. */
 #include <stdio.h>
 #include <string.h>
 
-#include "host/cli.h"
-#include "host/commands.h"
-#include "host/log.h"
+#include "host/cl/log.h"
+#include "host/cli/cli.h"
+#include "host/cli/commands.h"
 
 static const struct {
     const char *name;

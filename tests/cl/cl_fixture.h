@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "host/clctx.h"
-#include "host/device.h"
+#include "host/cl/context.h"
+#include "host/cl/device.h"
+#include "host/cli/cli.h"
 
 /* 0 with LIST and CL open; otherwise the exit code for main: 77 (ctest's skip) when no device can be
  * opened, or 1 when $OCLAB_REQUIRE_DEVICE is set (CI: a missing device is a failure, not a skip). */

@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "cl_fixture.h"
-#include "host/attention.h"
-#include "host/device.h"
+#include "host/cl/device.h"
+#include "host/decode/attention.h"
 #include "roofline/quant.h"
 
 static oclab_device_list devices;

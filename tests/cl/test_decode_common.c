@@ -11,10 +11,11 @@
 #include <cmocka.h>
 
 #include "cl_fixture.h"
-#include "host/decode.h"
-#include "host/device.h"
-#include "host/log.h"
-#include "host/profile.h"
+#include "host/cl/device.h"
+#include "host/cl/log.h"
+#include "host/cl/profile.h"
+#include "host/cli/cli.h"
+#include "host/decode/decode.h"
 
 static void test_cold_copies(void **state)
 {

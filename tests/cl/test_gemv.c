@@ -13,9 +13,9 @@
 #include <cmocka.h>
 
 #include "cl_fixture.h"
-#include "host/device.h"
-#include "host/gemv.h"
-#include "host/log.h"
+#include "host/cl/device.h"
+#include "host/cl/log.h"
+#include "host/decode/gemv.h"
 #include "roofline/quant.h"
 
 static const rl_format formats[] = {RL_FMT_F32, RL_FMT_F16, RL_FMT_Q8_0, RL_FMT_Q4_0, RL_FMT_I8_PC};

@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "host/device.h"
-#include "host/kernel_src.h"
-#include "host/profile.h"
-#include "host/timing.h"
+#include "host/cl/device.h"
+#include "host/cl/kernel_source.h"
+#include "host/cl/profile.h"
+#include "host/cl/timing.h"
 
 static char tmpdir[256];
 

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "cl_fixture.h"
-#include "host/device.h"
-#include "host/peak.h"
+#include "host/cl/device.h"
+#include "host/peak/peak.h"
 
 static oclab_device_list devices;
 static oclab_cl cl;

@@ -1,0 +1,65 @@
+#ifndef OCLAB_HOST_CL_TIMING_H
+#define OCLAB_HOST_CL_TIMING_H
+/* The measurement protocol of DESIGN.md: untimed warm-up, repetitions sized to a time budget, each
+ * launch timed by its event (START->END) and by the host clock around enqueue..finish; statistics
+ * min/median/max/CV; a run whose two clocks disagree is marked suspect. */
+#include <CL/cl.h>
+#include <cjson/cJSON.h>
+
+#include "host/cl/context.h"
+
+typedef struct {
+    double min, median, max, mean;
+    double cv; /* standard deviation / mean */
+    int n;
+} oclab_stats;
+
+/* Statistics of N samples (N >= 1; the array is not modified). */
+void oclab_stats_of(const double *samples, int n, oclab_stats *out);
+
+/* {min, median, max, cv, n} */
+cJSON *oclab_stats_json(const oclab_stats *stats);
+
+double oclab_now(void); /* monotonic seconds */
+
+/* Enqueues what one sample measures (rep counts from 0, so callers can rotate buffers for cold reads)
+ * and returns its event in *last. A measurement of several launches (a two-pass kernel) also returns
+ * its first launch's event in *first; the sample then spans START of first to END of last. *first is
+ * NULL on entry and may stay so. */
+typedef cl_int (*oclab_enqueue_fn)(void *user, int rep, cl_event *first, cl_event *last);
+
+typedef struct {
+    double budget_s; /* total sampling time aimed for */
+    int min_reps, max_reps;
+} oclab_time_opts;
+
+typedef struct {
+    oclab_stats device; /* seconds, from events */
+    oclab_stats host;   /* seconds, wall clock around each launch */
+    int reps;
+    int suspect; /* the two clocks disagree beyond tolerance */
+} oclab_timing;
+
+/* One launch: enqueue, wait, read both clocks. */
+cl_int oclab_time_sample(oclab_cl *cl, oclab_enqueue_fn fn, void *user, int rep, double *device_s,
+                         double *host_s);
+
+/* Warm-up (untimed), then samples until the budget is spent (within [min_reps, max_reps]). */
+cl_int oclab_time_kernel(oclab_cl *cl, oclab_enqueue_fn fn, void *user, const oclab_time_opts *opts,
+                         oclab_timing *out);
+
+/* Tuning: ROUNDS device-time samples of each of N launches (FN with USERS[i]), taken in turn, so the
+ * drift of a shared machine falls on every candidate alike; MEDIANS[i] gets launch i's median. Rep
+ * numbers run 1, 2, ... in sample order, so operands rotated by rep are cold for every sample, not
+ * left in cache by the candidate before. Callers warm each launch up (verification does) before. */
+cl_int oclab_time_round_robin(oclab_cl *cl, oclab_enqueue_fn fn, void *const *users, int n, int rounds,
+                              double *medians);
+
+/* Whether event and host medians disagree: events longer than the wall clock, or, for launches long
+ * enough that launch overhead is small, much shorter. */
+int oclab_timing_suspect(const oclab_stats *device, const oclab_stats *host);
+
+/* {time_s: stats, host_time_s: stats, reps, suspect} merged into OBJ. */
+void oclab_timing_to_json(const oclab_timing *timing, cJSON *obj);
+
+#endif

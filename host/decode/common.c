@@ -1,0 +1,145 @@
+/* Shared by the decode families: cold copies, timing with the interleaved probe, the kernels[] record. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/cl/error.h"
+#include "host/cl/log.h"
+#include "host/decode/decode.h"
+#include "roofline/place.h"
+
+#define DRIFT_RATIO 1.3  /* probe max/min beyond this: the machine's bandwidth moved during the kernel */
+
+/* Median of seconds[i] x gbs[i] over N pairs; SCRATCH holds N doubles. */
+static double paired_median(const double *seconds, const double *gbs, double *scratch, int n)
+{
+    for (int i = 0; i < n; i++)
+        scratch[i] = seconds[i] * gbs[i];
+    oclab_stats s;
+    oclab_stats_of(scratch, n, &s);
+    return s.median;
+}
+
+cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user, oclab_timing *timing,
+                         oclab_probe_result *probe)
+{
+    cl_int err = CL_SUCCESS;
+    double dev = 0.0, host = 0.0;
+    double *ds = NULL, *hs = NULL, *ps = NULL, *cs = NULL, *xs = NULL;
+    int cap, n = 0;
+    memset(timing, 0, sizeof *timing);
+    memset(probe, 0, sizeof *probe);
+
+    CL_TRY(oclab_time_sample(ctx->cl, fn, user, 0, &dev, &host)); /* warm-up, untimed */
+    double probes_s = 0.0, t0 = oclab_now(), g;
+    if (ctx->probe)
+        CL_TRY(oclab_probe_sample(ctx->probe, &g));
+    if (ctx->compute_probe)
+        CL_TRY(oclab_compute_probe_sample(ctx->compute_probe, &g));
+    probes_s = oclab_now() - t0;
+    /* The budget covers the kernel's samples and the probe samples between them. */
+    double per = (host > 1e-7 ? host : 1e-7) + probes_s;
+    cap = (int)(ctx->budget_s / per);
+    cap = cap < 5 ? 5 : cap > 2000 ? 2000 : cap;
+    ds = malloc((size_t)cap * sizeof *ds);
+    hs = malloc((size_t)cap * sizeof *hs);
+    ps = malloc((size_t)cap * sizeof *ps);
+    cs = malloc((size_t)cap * sizeof *cs);
+    xs = malloc((size_t)cap * sizeof *xs);
+    if (!ds || !hs || !ps || !cs || !xs) {
+        err = CL_OUT_OF_HOST_MEMORY;
+        CL_CHECK("malloc(samples)");
+    }
+    double deadline = oclab_now() + 2.0 * ctx->budget_s;
+    for (; n < cap;) {
+        CL_TRY(oclab_time_sample(ctx->cl, fn, user, n + 1, &ds[n], &hs[n]));
+        if (ctx->probe)
+            CL_TRY(oclab_probe_sample(ctx->probe, &ps[n]));
+        if (ctx->compute_probe)
+            CL_TRY(oclab_compute_probe_sample(ctx->compute_probe, &cs[n]));
+        n++;
+        if (n >= 5 && oclab_now() > deadline)
+            break;
+    }
+    oclab_stats_of(ds, n, &timing->device);
+    oclab_stats_of(hs, n, &timing->host);
+    timing->reps = n;
+    timing->suspect = oclab_timing_suspect(&timing->device, &timing->host);
+    if (ctx->probe) {
+        oclab_stats_of(ps, n, &probe->gbs);
+        probe->paired_gb = paired_median(ds, ps, xs, n);
+        probe->paired_gb_host = paired_median(hs, ps, xs, n);
+    }
+    if (ctx->compute_probe) {
+        oclab_stats_of(cs, n, &probe->gflops);
+        probe->paired_gflop = paired_median(ds, cs, xs, n);
+        probe->paired_gflop_host = paired_median(hs, cs, xs, n);
+    }
+cleanup:
+    free(ds);
+    free(hs);
+    free(ps);
+    free(cs);
+    free(xs);
+    return err;
+}
+
+void oclab_decode_record(oclab_decode_ctx *ctx, const oclab_kernel_result *r)
+{
+    cJSON *kernels = cJSON_GetObjectItemCaseSensitive(ctx->profile, "kernels");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "family", r->family);
+    cJSON_AddStringToObject(o, "format", r->format);
+    cJSON_AddItemToObject(o, "shape", r->shape);
+    cJSON_AddItemToObject(o, "variant", r->variant);
+    cJSON_AddBoolToObject(o, "verified", r->verified);
+    if (isnan(r->max_rel_error))
+        cJSON_AddNullToObject(o, "max_rel_error");
+    else
+        cJSON_AddNumberToObject(o, "max_rel_error", r->max_rel_error);
+    cJSON_AddNumberToObject(o, "flops", r->flops);
+    cJSON_AddNumberToObject(o, "flops_padded", r->flops_padded);
+    cJSON_AddNumberToObject(o, "bytes", r->bytes);
+    cJSON_AddNumberToObject(o, "intensity", r->bytes > 0 ? r->flops / r->bytes : 0.0);
+    if (!r->verified || !r->timing) { /* invalid: reported, never placed */
+        cJSON_AddItemToArray(kernels, o);
+        return;
+    }
+    oclab_timing_to_json(r->timing, o);
+    rl_placement pl = rl_place(r->flops, r->bytes, r->timing->device.median, r->roof);
+    cJSON_AddNumberToObject(o, "gflops", pl.gflops);
+    cJSON_AddNumberToObject(o, "gbs", pl.gbs);
+    cJSON_AddNumberToObject(o, "roof_gflops", pl.roof_gflops);
+    cJSON_AddNumberToObject(o, "efficiency", pl.efficiency);
+    cJSON_AddStringToObject(o, "bound", pl.compute_bound ? "compute" : "memory");
+    cJSON_AddBoolToObject(o, "above_roof", pl.above_roof);
+    if (r->probe && r->probe->gbs.n > 0) {
+        const oclab_probe_result *pr = r->probe;
+        const oclab_stats *p = &pr->gbs;
+        /* The roof of the moment: the probes' medians in place of the profile's ceilings. */
+        double compute = pr->gflops.n > 0 ? pr->gflops.median : r->roof.gflops;
+        double roof_probe = fmin(compute, pl.intensity * p->median);
+        /* Per pair, attained / min(compute, intensity x bandwidth) is the larger of flops / (seconds x
+         * GFLOP/s) and bytes / (seconds x GB/s); the pairs' medians of those products follow the
+         * machine sample by sample instead of comparing medians taken apart. */
+        double eff = roof_probe > 0 ? pl.gflops / roof_probe : 0.0;
+        if (pr->paired_gb > 0) {
+            double by_compute = pr->paired_gflop > 0 ? r->flops / 1e9 / pr->paired_gflop
+                                : r->roof.gflops > 0 ? pl.gflops / r->roof.gflops : 0.0;
+            eff = fmax(by_compute, r->bytes / 1e9 / pr->paired_gb);
+        }
+        cJSON_AddNumberToObject(o, "probe_gbs", p->median);
+        cJSON_AddItemToObject(o, "probe_gbs_stats", oclab_stats_json(p));
+        cJSON_AddNumberToObject(o, "probe_paired_gb", pr->paired_gb);
+        if (pr->gflops.n > 0) {
+            cJSON_AddNumberToObject(o, "probe_gflops", pr->gflops.median);
+            cJSON_AddItemToObject(o, "probe_gflops_stats", oclab_stats_json(&pr->gflops));
+            cJSON_AddNumberToObject(o, "probe_paired_gflop", pr->paired_gflop);
+        }
+        cJSON_AddNumberToObject(o, "roof_gflops_probe", roof_probe);
+        cJSON_AddNumberToObject(o, "efficiency_vs_probe", eff);
+        cJSON_AddNumberToObject(o, "probe_spread", p->min > 0 ? p->max / p->min : 0.0);
+        cJSON_AddBoolToObject(o, "drift", p->min > 0 && p->max / p->min > DRIFT_RATIO);
+    }
+    cJSON_AddItemToArray(kernels, o);
+}
