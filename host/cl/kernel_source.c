@@ -104,3 +104,20 @@ char *oclab_kernel_source(const char *name, const char *dir)
 {
     return expand(name, dir, 0);
 }
+
+static unsigned long long fnv1a(unsigned long long h, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ull;
+    return h;
+}
+
+unsigned long long oclab_kernel_source_hash(const char *name, const char *dir, const char *options)
+{
+    char *src = oclab_kernel_source(name, dir);
+    if (!src)
+        return 0;
+    unsigned long long h = fnv1a(fnv1a(0xcbf29ce484222325ull, src), "\n--options--\n");
+    free(src);
+    return fnv1a(h, options ? options : "");
+}

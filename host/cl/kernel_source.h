@@ -14,4 +14,8 @@ extern const struct oclab_embedded_kernel oclab_embedded_kernels[]; /* ends with
 /* The expanded source of NAME, malloc'd (caller frees); NULL with a one-line error when missing. */
 char *oclab_kernel_source(const char *name, const char *dir);
 
+/* FNV-1a hash of NAME's expanded source and the fixed build OPTIONS (NULL: none): the tuning cache's
+ * key, so an edited kernel is tuned again. 0 when the source cannot be read (logged). */
+unsigned long long oclab_kernel_source_hash(const char *name, const char *dir, const char *options);
+
 #endif

@@ -1,6 +1,7 @@
 #include "host/cli/cli.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,9 @@ void oclab_device_opts_init(oclab_device_opts *opts, const char *default_selecto
     opts->kernel_dir = NULL;
     opts->max_time_ms = 0.0; /* 0: the command's default budget */
     opts->quick = 0;
+    opts->tune_time_s = 0.0;
+    opts->no_tune = opts->retune = opts->no_tuning_cache = 0;
+    opts->tuning_cache = NULL;
 }
 
 int oclab_device_opt(oclab_device_opts *opts, int argc, char **argv, int *i)
@@ -150,6 +154,27 @@ int oclab_device_opt(oclab_device_opts *opts, int argc, char **argv, int *i)
             return -1;
         return 1;
     }
+    if ((r = oclab_flag_value(argc, argv, i, "--tune-time", &v)) != 0) {
+        if (r < 0 || oclab_parse_double("--tune-time", v, 0.01, 3600.0, &opts->tune_time_s) != 0)
+            return -1;
+        return 1;
+    }
+    if ((r = oclab_flag_value(argc, argv, i, "--tuning-cache", &v)) != 0) {
+        if (r > 0)
+            opts->tuning_cache = v;
+        return r;
+    }
+    static const struct {
+        const char *flag;
+        size_t field;
+    } switches[] = {{"--no-tune", offsetof(oclab_device_opts, no_tune)},
+                    {"--retune", offsetof(oclab_device_opts, retune)},
+                    {"--no-tuning-cache", offsetof(oclab_device_opts, no_tuning_cache)}};
+    for (size_t s = 0; s < sizeof switches / sizeof switches[0]; s++)
+        if (strcmp(argv[*i], switches[s].flag) == 0) {
+            *(int *)((char *)opts + switches[s].field) = 1;
+            return 1;
+        }
     if (strcmp(argv[*i], "--quick") == 0) {
         opts->quick = 1;
         return 1;

@@ -86,10 +86,6 @@ int oclab_decode_opt(oclab_decode_opts *opts, int argc, char **argv, int *i)
     }
     if ((r = oclab_flag_value(argc, argv, i, "--shape", &v)) != 0)
         return r < 0 || parse_shape(opts, v) != 0 ? -1 : 1;
-    if (!strcmp(argv[*i], "--no-tune")) {
-        opts->tune = 0;
-        return 1;
-    }
     if (!strcmp(argv[*i], "--no-baseline")) {
         opts->baseline = 0;
         return 1;

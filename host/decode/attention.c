@@ -322,7 +322,7 @@ static cJSON *variant_json(const oclab_attn_program *prog, const rl_attn_shape *
 
 /* Measures one shape into ctx->profile (kernels[] or skipped[]). Returns OCLAB_EXIT_OK, or
  * OCLAB_EXIT_FAIL when the kernel failed to build/run or to verify (recorded as invalid). */
-static int measure_shape(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, program_cache *cache,
+static int measure_shape(oclab_decode_ctx *ctx, program_cache *cache,
                          const rl_attn_shape *s)
 {
     cl_int err = CL_SUCCESS;
@@ -372,7 +372,7 @@ static int measure_shape(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, p
     rl_attention_ref(s->kv, q, k, v, s->batch, s->heads, s->kv_heads, s->head_dim, s->context, want);
 
     CL_TRY(program_for(ctx->cl, cache, s, &prog));
-    int n = split_candidates(ctx->cl, s, prog->tile, opts->tune, tried);
+    int n = split_candidates(ctx->cl, s, prog->tile, !ctx->dev_opts->no_tune, tried);
     int copies = oclab_cold_copies(ctx->cl->info, 2 * kv_bytes);
     CL_TRY(oclab_attn_create(ctx->cl, prog, s, q, k, v, copies, tried[n - 1], &attn));
     have_attn = 1;
@@ -445,7 +445,7 @@ static double entry_number(const cJSON *o, const char *key)
 
 /* Runs the sweep into a scratch profile (so its entries do not crowd kernels[]) and stores
  * measurements.attention_short_context {shape, points[], launch_overhead_s, s_half_efficiency}. */
-static int short_context(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, program_cache *cache,
+static int short_context(oclab_decode_ctx *ctx, program_cache *cache,
                          rl_attn_shape shape, uint64_t max_context)
 {
     int rc = OCLAB_EXIT_OK;
@@ -456,7 +456,7 @@ static int short_context(oclab_decode_ctx *ctx, const oclab_decode_opts *opts, p
     sctx.profile = scratch;
     for (uint64_t s = 1; s <= max_context; s *= 4) {
         shape.context = s;
-        if (measure_shape(&sctx, opts, cache, &shape) != OCLAB_EXIT_OK)
+        if (measure_shape(&sctx, cache, &shape) != OCLAB_EXIT_OK)
             rc = OCLAB_EXIT_FAIL;
     }
     cJSON *out = cJSON_CreateObject();
@@ -533,7 +533,7 @@ int oclab_attention_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts
     cache.n_programs = 0;
     for (uint64_t i = 0; i < table_count(&t); i++) {
         rl_attn_shape s = table_shape(&t, i);
-        if (measure_shape(ctx, opts, &cache, &s) != OCLAB_EXIT_OK)
+        if (measure_shape(ctx, &cache, &s) != OCLAB_EXIT_OK)
             rc = OCLAB_EXIT_FAIL;
     }
     rl_attn_shape first = {t.batches[0], t.heads[0][0], t.heads[0][1], t.dims[0], 1, t.kv[0], RL_FMT_F32,
@@ -548,7 +548,7 @@ int oclab_attention_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts
         for (int c = 0; c < t.n_contexts; c++)
             max_context = t.contexts[c] > max_context ? t.contexts[c] : max_context;
     }
-    if (short_context(ctx, opts, &cache, first, max_context) != OCLAB_EXIT_OK)
+    if (short_context(ctx, &cache, first, max_context) != OCLAB_EXIT_OK)
         rc = OCLAB_EXIT_FAIL;
     for (int i = 0; i < cache.n_programs; i++)
         oclab_attn_program_release(&cache.programs[i]);

@@ -18,7 +18,6 @@
 
 typedef struct {
     int run_gemv, run_attention; /* --family gemv|attention (default both) */
-    int tune;                    /* 0 with --no-tune */
     /* GEMV: --formats, --batch, --shape N,K (repeatable; replaces the default table) */
     rl_format gemv_formats[OCLAB_DECODE_MAX_LIST];
     int n_gemv_formats;

@@ -213,7 +213,7 @@ int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
                 continue;
             }
             for (int b = 0; ours && b < opts->n_gemv_batches; b++) {
-                int r = measure_one(ctx, &cache, &p, opts->gemv_batches[b], opts->tune);
+                int r = measure_one(ctx, &cache, &p, opts->gemv_batches[b], !ctx->dev_opts->no_tune);
                 if (r != OCLAB_EXIT_OK)
                     rc = r;
             }

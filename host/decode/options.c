@@ -17,7 +17,6 @@ void oclab_decode_opts_init(oclab_decode_opts *opts)
 {
     memset(opts, 0, sizeof *opts);
     opts->run_gemv = opts->run_attention = 1;
-    opts->tune = 1;
     opts->baseline = 1; /* without CLBlast: a skipped[] entry says so */
     opts->n_gemv_formats = (int)(sizeof gemv_default_formats / sizeof gemv_default_formats[0]);
     memcpy(opts->gemv_formats, gemv_default_formats, sizeof gemv_default_formats);

@@ -53,9 +53,9 @@ static void test_options(void **state)
     (void)state;
     oclab_decode_opts o;
     char *good[] = {"--family", "gemv", "--formats", "q4_0,f32", "--batch=1,2,16", "--shape", "37,4096",
-                    "--shape", "8,64", "--no-tune", "--no-baseline"};
-    assert_int_equal(parse(&o, 11, good), 0);
-    assert_true(o.run_gemv && !o.run_attention && !o.tune && !o.baseline);
+                    "--shape", "8,64", "--no-baseline"};
+    assert_int_equal(parse(&o, 10, good), 0);
+    assert_true(o.run_gemv && !o.run_attention && !o.baseline);
     assert_int_equal(o.n_gemv_formats, 2);
     assert_int_equal(o.gemv_formats[0], RL_FMT_Q4_0);
     assert_int_equal(o.n_gemv_batches, 3);
