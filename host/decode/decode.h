@@ -11,6 +11,7 @@
 #include "host/cl/status.h"
 #include "host/cl/timing.h"
 #include "host/peak/probe.h"
+#include "host/tune/tune.h"
 #include "roofline/cost.h"
 #include "roofline/format.h"
 
@@ -52,6 +53,7 @@ typedef struct {
     oclab_probe *probe;    /* interleaved streaming-read probe */
     oclab_compute_probe *compute_probe; /* interleaved f32 FMA probe */
     cJSON *profile;        /* kernels[] and skipped[] are appended here */
+    oclab_tuner tuner;     /* every family's variant comes from it (host/tune/tune.h) */
 } oclab_decode_ctx;
 
 /* ---- options.c ---- */

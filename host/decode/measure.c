@@ -41,6 +41,7 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
     ctx.budget_s = dev_opts->max_time_ms > 0 ? dev_opts->max_time_ms / 1e3
                    : dev_opts->quick         ? QUICK_BUDGET_S
                                              : DEFAULT_BUDGET_S;
+    oclab_tuner_open(&ctx.tuner, cl->info, dev_opts);
     if (oclab_probe_create(cl, &ctx.probe) != CL_SUCCESS) {
         oclab_profile_skip(profile, "decode probe", "the streaming-read probe failed to build or run; "
                                                     "efficiency_vs_probe is not reported");
@@ -64,6 +65,7 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
         if (r != OCLAB_EXIT_OK)
             rc = r;
     }
+    oclab_tuner_close(&ctx.tuner);
     oclab_compute_probe_free(ctx.compute_probe);
     oclab_probe_free(ctx.probe);
     return rc;
