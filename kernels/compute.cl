@@ -1,14 +1,25 @@
-/* Compute peaks: NACC independent accumulators of VEC-wide vectors, each updated acc = acc * b + c
- * ITERS times in a bounded loop (a runtime count: no giant unroll, short builds). Independent
- * accumulators hide the multiply-add latency; one chain per work-item would measure latency instead.
+/* Compute peaks: NACC independent accumulators of VEC-wide vectors, each updated ITERS times in a
+ * bounded loop (a runtime count: short builds). Independent accumulators hide the update's latency; one
+ * chain per work-item would measure latency instead. The accumulators are separate variables in
+ * straight-line code (acc_repeat.h), not an array under `#pragma unroll`.
  *
- * Precision by build option: -D PREC_F32 (default), PREC_F64 (cl_khr_fp64), PREC_F16 (cl_khr_fp16),
- * PREC_I32 (int multiply-add), PREC_I8 (char-vector multiply-add), PREC_I8DOT (cl_khr_integer_dot_product:
- * acc += dot(char4 of acc, y), VEC must be 1).
+ * Precision by build option, and what one update is:
+ *   PREC_F32   fma(a, b, c) with -D USE_FMA (the device reports CL_FP_FMA), else mad(a, b, c), which the
+ *              compiler may fuse or not (a device without fused multiply-add emulates fma in software)
+ *   PREC_F64   fma (cl_khr_fp64), PREC_F16 fma or mad as f32 (cl_khr_fp16)
+ *   PREC_I32   int multiply and add
+ *   PREC_I8    char-vector multiply and add: the throughput of 8-bit lanes through ordinary integer
+ *              instructions, not a dot-product unit
+ *   PREC_I8DOT acc += dot(char4 of acc, char4 b) (cl_khr_integer_dot_product), VEC 1
+ *   PREC_I16DOT int16 pair product with int32 accumulate (pair_dot.h), VEC 16: the q8_0 attention's step
  *
- * Closed form for the host check: accumulator j starts at j + 1; with b = -1 and c = 1 every update maps
- * v to 1 - v, exactly in every precision, so after ITERS updates it holds j + 1 (ITERS even) or -j
- * (odd). Each work-item writes the sum of all its lanes; a skipped or miscounted iteration shows. */
+ * Closed forms for the host check (each work-item writes the sum of all its lanes, so a skipped or
+ * miscounted iteration shows): accumulator j starts at j + 1;
+ *   multiply-adds, b = -1 and c = 1: v -> 1 - v, exact in every precision: j + 1 after an even count,
+ *     -j after an odd one;
+ *   PREC_I16DOT, pair (-2, 0): v -> v - 2 lo(v) = -v while |v| < 2^15: j + 1 or -(j + 1);
+ *   PREC_I8DOT: the host replays the recurrence. */
+#include "acc_repeat.h"
 #include "peak_common.h"
 
 #ifndef NACC
@@ -19,29 +30,20 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #define T double
 #define OUT_T double
-#define MADD(a, b, c) fma(a, b, c)
 #elif defined(PREC_F16)
 #pragma OPENCL EXTENSION cl_khr_fp16 : enable
 #define T half
 #define OUT_T float
-#define MADD(a, b, c) fma(a, b, c)
-#elif defined(PREC_I32)
+#elif defined(PREC_I32) || defined(PREC_I8DOT) || defined(PREC_I16DOT)
 #define T int
 #define OUT_T int
-#define MADD(a, b, c) ((a) * (b) + (c))
 #elif defined(PREC_I8)
 #define T char
-#define OUT_T int
-#define MADD(a, b, c) ((VT)((a) * (b) + (c)))
-#elif defined(PREC_I8DOT)
-#define T int
 #define OUT_T int
 #else
 #define T float
 #define OUT_T float
-#define MADD(a, b, c) fma(a, b, c) /* mad() may become a separate multiply and add */
 #endif
-
 #define VT VTYPE(T)
 
 #if defined(PREC_I8DOT)
@@ -51,46 +53,48 @@
 #ifdef cl_khr_integer_dot_product
 #pragma OPENCL EXTENSION cl_khr_integer_dot_product : enable
 #endif
-/* One 4-lane int8 dot product with accumulate per update (8 operations); the acc's own bytes are one
- * operand, so the dot cannot be hoisted out of the loop. The host replays the recurrence. */
-#define UPDATE(a, bv, cv) ((a) + dot(as_char4(a), as_char4(bv)))
+/* 8 operations: the acc's own bytes are one operand, so the dot cannot be hoisted out of the loop */
+#define UPDATE(a) ((a) + dot(as_char4(a), as_char4(bi)))
 #define LANE_TOTAL(v) (v)
+#elif defined(PREC_I16DOT)
+#if VEC != 16
+#error "PREC_I16DOT works on 16 int lanes (one 512-bit register of pairs), VEC=16"
+#endif
+#include "pair_dot.h"
+#define UPDATE(a) pair_madd16(a, a, bi)
+#define LANE_TOTAL(v) LANE_SUM(v)
 #else
-#define UPDATE(a, bv, cv) MADD(a, bv, cv)
+#if defined(PREC_I32) || defined(PREC_I8)
+#define UPDATE(a) ((VT)((a) * bv + cv))
+#elif defined(USE_FMA)
+#define UPDATE(a) fma(a, bv, cv)
+#else
+#define UPDATE(a) mad(a, bv, cv)
+#endif
 #define LANE_TOTAL(v) LANE_SUM(CONVERT(OUT_T)(v))
 #endif
 
-/* b, c: the multiplier and addend as ints (integer kinds) or floats; for PREC_I8DOT b is the packed char4
- * second operand. */
+#define DECLARE(j) VT acc##j = (VT)((T)(j + 1));
+#define STEP(j) acc##j = UPDATE(acc##j);
+#define ADD(j) sum += LANE_TOTAL(acc##j);
+
+/* b, c: the multiplier and addend as ints (integer kinds) or floats; PREC_I8DOT: b is the packed char4
+ * second operand; PREC_I16DOT: b is the int16 pair. */
 kernel void compute_peak(global OUT_T *restrict out, float bf, float cf, int bi, int ci, uint iters)
 {
     (void)bf;
     (void)cf;
-    (void)bi;
     (void)ci;
-#if defined(PREC_I32) || defined(PREC_I8) || defined(PREC_I8DOT)
+#if defined(PREC_I32) || defined(PREC_I8)
     const VT bv = (VT)((T)bi), cv = (VT)((T)ci);
-#else
+#elif !defined(PREC_I8DOT) && !defined(PREC_I16DOT)
     const VT bv = (VT)((T)bf), cv = (VT)((T)cf);
 #endif
-    VT acc[NACC];
-#pragma unroll
-    for (int j = 0; j < NACC; j++)
-        acc[j] = (VT)((T)(j + 1));
+    FOR_ACC(DECLARE)
     for (uint it = 0; it < iters; it++) {
-#pragma unroll
-        for (int j = 0; j < NACC; j++)
-            acc[j] = UPDATE(acc[j], bv, cv);
+        FOR_ACC(STEP)
     }
     OUT_T sum = 0;
-#pragma unroll
-    for (int j = 0; j < NACC; j++)
-        sum += LANE_TOTAL(acc[j]);
+    FOR_ACC(ADD)
     out[get_global_id(0)] = sum;
-}
-
-/* An empty kernel for launch latency. */
-kernel void empty_kernel(global OUT_T *restrict out)
-{
-    (void)out;
 }

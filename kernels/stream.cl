@@ -1,4 +1,5 @@
-/* STREAM-style bandwidth kernels over float vectors of width VEC (-D VEC=n, see peak_common.h).
+/* STREAM-style bandwidth kernels over float vectors of width VEC (-D VEC=n, see peak_common.h); read
+ * with NACC independent accumulators (-D NACC=n).
  *
  * Build with -D ONE_KERNEL -D OP_<NAME> to compile a single kernel per program (one failing build then
  * skips one configuration, not the run); without ONE_KERNEL every kernel is compiled.
@@ -15,12 +16,13 @@
  *               runs a group's work-items one after another, so the host gives CPUs one work-item per
  *               group (and one group per core) for cache-sized sweeps. No barrier per pass: POCL turns
  *               a barrier in a loop into a work-item loop per pass that ran copy/write ~8x slower. */
+#include "acc_repeat.h"
 #include "peak_common.h"
 
 #define VT VTYPE(float)
 
-#ifndef READ_ACC
-#define READ_ACC 8 /* independent accumulators: one is latency-bound far below cache bandwidth */
+#ifndef NACC
+#define NACC 8 /* read's independent accumulators: one is latency-bound far below cache bandwidth */
 #endif
 
 #define STREAM_ARGS                                                                                   \
@@ -38,45 +40,44 @@
     }
 
 #if !defined(ONE_KERNEL) || defined(OP_READ)
-/* Sums x into READ_ACC independent accumulators; one float per work-item goes to dst (its traffic,
- * 4 bytes per work-item, is not counted). The sum keeps the loads from being eliminated. */
+/* Sums x into NACC independent accumulators (separate variables: acc_repeat.h); one float per
+ * work-item goes to dst (its traffic, 4 bytes per work-item, is not counted). The sum keeps the loads
+ * from being eliminated. */
+#define READ_ZERO(j) VT acc##j = (VT)(0.0f);
+#define READ_ADD(j) acc##j += x[base + (k + (uint)j) * k_stride];
+#define READ_FOLD(j) total += acc##j;
 kernel void stream_read(global float *restrict dst, global const VT *restrict x,
                         global const VT *restrict y, float s, uint per_wi, uint wi_stride,
                         uint k_stride, uint passes)
 {
     (void)y;
     (void)s;
-    VT acc[READ_ACC];
-#pragma unroll
-    for (int j = 0; j < READ_ACC; j++)
-        acc[j] = (VT)(0.0f);
+    FOR_ACC(READ_ZERO)
     const uint base = (uint)get_global_id(0) * wi_stride;
     for (uint p = 0; p < passes; p++) {
         uint k = 0;
-        for (; k + READ_ACC <= per_wi; k += READ_ACC) {
-#pragma unroll
-            for (int j = 0; j < READ_ACC; j++)
-                acc[j] += x[base + (k + (uint)j) * k_stride];
+        for (; k + NACC <= per_wi; k += NACC) {
+            FOR_ACC(READ_ADD)
         }
         for (; k < per_wi; k++)
-            acc[0] += x[base + k * k_stride];
+            acc0 += x[base + k * k_stride];
     }
-#pragma unroll
-    for (int j = 1; j < READ_ACC; j++)
-        acc[0] += acc[j];
-    dst[get_global_id(0)] = LANE_SUM(acc[0]);
+    VT total = (VT)(0.0f);
+    FOR_ACC(READ_FOLD)
+    dst[get_global_id(0)] = LANE_SUM(total);
 }
 #endif
 
 #if !defined(ONE_KERNEL) || defined(OP_WRITE)
-/* Float element e gets the bits of the integer e: distinct values, nothing a compressing memory can
+/* Float element e gets the bits of the integer e + 2^23: distinct normal floats (no denormal, which a
+ * device may flush: CL_FP_DENORM is optional) for every e below 2^30, nothing a compressing memory can
  * shrink, and only an integer add per vector (a conversion per vector halved L1 write bandwidth). */
 kernel void stream_write(STREAM_ARGS)
 {
     (void)x;
     (void)y;
     (void)s;
-    STREAM_LOOP(dst[i] = AS(float)(i * (uint)VEC + LANE_INDEX))
+    STREAM_LOOP(dst[i] = AS(float)(i * (uint)VEC + (LANE_INDEX + 0x00800000u)))
 }
 #endif
 

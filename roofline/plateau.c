@@ -126,3 +126,30 @@ int rl_find_plateaus(const rl_sweep_point *points, int n, double llc_bytes, doub
         emit(points, &dram, "dram", &out[found++]);
     return found;
 }
+
+int rl_sweep_settled(const rl_sweep_point *points, int n, int settle, double tol, double *level)
+{
+    double v[MAX_POINTS];
+    if (settle < 2 || n < settle || settle > MAX_POINTS)
+        return 0;
+    for (int i = 0; i < settle; i++) {
+        v[i] = points[n - settle + i].gbs;
+        if (!(v[i] > 0.0)) /* a size without a believable figure settles nothing */
+            return 0;
+    }
+    double m = rl_median(v, settle);
+    for (int i = n - settle; i < n; i++)
+        if (!close_to(points[i].gbs, m, tol))
+            return 0;
+    *level = m;
+    return 1;
+}
+
+double rl_cache_edge(const rl_sweep_point *points, int n, double level, double tol)
+{
+    double edge = 0.0;
+    for (int i = 0; i < n; i++)
+        if (points[i].gbs > (1.0 + tol) * level && points[i].bytes > edge)
+            edge = points[i].bytes;
+    return edge;
+}

@@ -28,6 +28,15 @@ typedef struct {
 int rl_find_plateaus(const rl_sweep_point *points, int n, double llc_bytes, double tol, rl_plateau *out,
                      int cap);
 
+/* Whether a sweep has reached a level that holds: its last SETTLE points (sorted by size) lie within TOL
+ * of their median, which goes to *LEVEL. 0 otherwise, or with fewer points. */
+int rl_sweep_settled(const rl_sweep_point *points, int n, int settle, double tol, double *level);
+
+/* The measured edge of the caches: the largest working set whose bandwidth still exceeds LEVEL (the
+ * settled, DRAM level) by more than TOL; 0 when none does. A driver may report no cache size, or one
+ * far below the real last level (a GPU's L2 reported as a few MiB). */
+double rl_cache_edge(const rl_sweep_point *points, int n, double level, double tol);
+
 /* Median of N values (N >= 1; the array is reordered). */
 double rl_median(double *values, int n);
 

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "host/cl/error.h"
 #include "host/cl/kernel_source.h"
@@ -9,11 +10,11 @@
 
 #define COLD_FACTOR 4 /* copies total at least 4x the last-level cache */
 
-int oclab_cold_copies(const oclab_device_info *info, uint64_t bytes)
+int oclab_cold_copies(const oclab_device_info *info, uint64_t llc_bytes, uint64_t bytes)
 {
     if (bytes == 0)
         return 1;
-    uint64_t want = COLD_FACTOR * (uint64_t)info->global_cache_bytes;
+    uint64_t want = COLD_FACTOR * llc_bytes;
     uint64_t copies = (want + bytes - 1) / bytes;
     uint64_t room = info->global_mem_bytes / 4 / bytes;
     if (copies > room)
@@ -23,18 +24,27 @@ int oclab_cold_copies(const oclab_device_info *info, uint64_t bytes)
     return copies < 1 ? 1 : (int)copies;
 }
 
+int oclab_cl_cold_copies(const oclab_cl *cl, uint64_t bytes)
+{
+    uint64_t llc = cl->info->global_cache_bytes > cl->llc_bytes ? cl->info->global_cache_bytes : cl->llc_bytes;
+    return oclab_cold_copies(cl->info, llc, bytes);
+}
+
 cl_int oclab_cl_open(oclab_cl *cl, const oclab_device_info *info, const char *kernel_dir)
 {
     cl_int err = CL_SUCCESS;
+    memset(cl, 0, sizeof *cl);
     cl->info = info;
     cl->kernel_dir = kernel_dir;
-    cl->queue = NULL;
+    cl->llc_bytes = info->global_cache_bytes;
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)info->platform, 0};
     cl->context = clCreateContext(props, 1, &info->device, NULL, NULL, &err);
     CL_CHECK("clCreateContext");
     /* clCreateCommandQueue is deprecated in 2.0+ but is the one call that works on 1.2 and 3.0 drivers. */
     cl->queue = clCreateCommandQueue(cl->context, info->device, CL_QUEUE_PROFILING_ENABLE, &err);
     CL_CHECK("clCreateCommandQueue");
+    if (oclab_cl_calibrate(cl) != CL_SUCCESS) /* not fatal: the host clock times everything */
+        oclab_warn("%s: the clock calibration failed; kernels are timed by the host clock", info->name);
 cleanup:
     if (err != CL_SUCCESS)
         oclab_cl_close(cl);

@@ -80,6 +80,9 @@ static cl_int load_device(oclab_device_info *d)
     d->has_fp16 = has_extension(d->extensions, "cl_khr_fp16");
     d->has_fp64 = has_extension(d->extensions, "cl_khr_fp64");
     d->has_int_dot = has_extension(d->extensions, "cl_khr_integer_dot_product");
+    cl_device_fp_config fp = 0;
+    CL_TRY(clGetDeviceInfo(dev, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL));
+    d->has_fma = (fp & CL_FP_FMA) != 0;
 cleanup:
     return err;
 }
@@ -260,6 +263,7 @@ cJSON *oclab_device_json(const oclab_device_info *d)
     cJSON_AddBoolToObject(o, "fp16", d->has_fp16);
     cJSON_AddBoolToObject(o, "fp64", d->has_fp64);
     cJSON_AddBoolToObject(o, "integer_dot_product", d->has_int_dot);
+    cJSON_AddBoolToObject(o, "fused_multiply_add", d->has_fma);
     cJSON *ext = cJSON_AddArrayToObject(o, "extensions");
     char *copy = strdup(d->extensions ? d->extensions : "");
     char *save = NULL;

@@ -24,6 +24,7 @@ typedef struct {
     cl_uint preferred_vector_width[6]; /* char, short, int, long, float, double */
     cl_uint native_vector_width[6];
     int has_fp16, has_fp64, has_int_dot;
+    int has_fma; /* CL_DEVICE_SINGLE_FP_CONFIG has CL_FP_FMA: fma() is not emulated */
     char *extensions; /* owned */
 } oclab_device_info;
 

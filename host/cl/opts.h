@@ -7,6 +7,7 @@ typedef struct {
     const char *selector;   /* -d / --device, else $OCLAB_DEVICE, else the command's default */
     const char *kernel_dir; /* --kernels DIR: load the .cl files from DIR instead of the embedded copies */
     double max_time_ms;     /* --max-time MS: time budget per measurement */
+    double max_launch_ms;   /* --max-launch MS: no single launch longer (GPU watchdogs); 0: 200 ms */
     int quick;              /* --quick: small sweeps for CI */
     /* The tuner (host/tune/): */
     double tune_time_s;       /* --tune-time S: budget of one search (0: each family's default) */

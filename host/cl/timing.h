@@ -2,7 +2,9 @@
 #define OCLAB_HOST_CL_TIMING_H
 /* The measurement protocol of DESIGN.md: untimed warm-up, repetitions sized to a time budget, each
  * launch timed by its event (START->END) and by the host clock around enqueue..finish; statistics
- * min/median/max/CV; a run whose two clocks disagree is marked suspect. */
+ * min/median/max/CV. Where the device's events cannot be believed (oclab_cl_clock), the kernel time is
+ * the host time less the measured launch overhead, and results say so ("clock": "host"). A run whose
+ * clocks disagree, either way, or too short for the host clock to time, is marked suspect. */
 #include <CL/cl.h>
 #include <cjson/cJSON.h>
 
@@ -34,13 +36,16 @@ typedef struct {
 } oclab_time_opts;
 
 typedef struct {
-    oclab_stats device; /* seconds, from events */
+    oclab_stats device; /* seconds of kernel time: from events, or the host clock less the launch overhead */
     oclab_stats host;   /* seconds, wall clock around each launch */
     int reps;
-    int suspect; /* the two clocks disagree beyond tolerance */
+    int host_clock;       /* device times come from the host clock (events not believed) */
+    double overhead_s;    /* the launch overhead of the device (host clock, per launch) */
+    int suspect;          /* oclab_timing_suspect */
 } oclab_timing;
 
-/* One launch: enqueue, wait, read both clocks. */
+/* One sample: enqueue, wait, read both clocks. *DEVICE_S is the kernel time: END - START of the events,
+ * or, where events are not believed, the host time less one launch overhead per launch. */
 cl_int oclab_time_sample(oclab_cl *cl, oclab_enqueue_fn fn, void *user, int rep, double *device_s,
                          double *host_s);
 
@@ -55,11 +60,14 @@ cl_int oclab_time_kernel(oclab_cl *cl, oclab_enqueue_fn fn, void *user, const oc
 cl_int oclab_time_round_robin(oclab_cl *cl, oclab_enqueue_fn fn, void *const *users, int n, int rounds,
                               double *medians);
 
-/* Whether event and host medians disagree: events longer than the wall clock, or, for launches long
- * enough that launch overhead is small, much shorter. */
-int oclab_timing_suspect(const oclab_stats *device, const oclab_stats *host);
+/* Whether a kernel time cannot be believed, given the launch overhead OVERHEAD_S (host clock): events
+ * longer than the wall clock (beyond 5 % and 5 us), or shorter than a quarter of what the host clock saw
+ * beyond one and a half launch overheads; by the host clock (HOST_CLOCK), a launch shorter than twice
+ * the overhead, which is then most of what was timed. */
+int oclab_timing_suspect(const oclab_stats *device, const oclab_stats *host, double overhead_s, int host_clock);
 
-/* {time_s: stats, host_time_s: stats, reps, suspect} merged into OBJ. */
+/* {time_s: stats, host_time_s: stats, reps, clock: "event"|"host", launch_overhead_s, suspect} merged into
+ * OBJ. */
 void oclab_timing_to_json(const oclab_timing *timing, cJSON *obj);
 
 #endif

@@ -124,6 +124,7 @@ void oclab_device_opts_init(oclab_device_opts *opts, const char *default_selecto
     opts->kernel_dir = NULL;
     opts->max_time_ms = 0.0; /* 0: the command's default budget */
     opts->quick = 0;
+    opts->max_launch_ms = 0.0;
     opts->tune_time_s = 0.0;
     opts->no_tune = opts->retune = opts->no_tuning_cache = 0;
     opts->tuning_cache = NULL;
@@ -151,6 +152,11 @@ int oclab_device_opt(oclab_device_opts *opts, int argc, char **argv, int *i)
     }
     if ((r = oclab_flag_value(argc, argv, i, "--max-time", &v)) != 0) {
         if (r < 0 || oclab_parse_double("--max-time", v, 1.0, 600000.0, &opts->max_time_ms) != 0)
+            return -1;
+        return 1;
+    }
+    if ((r = oclab_flag_value(argc, argv, i, "--max-launch", &v)) != 0) {
+        if (r < 0 || oclab_parse_double("--max-launch", v, 1.0, 60000.0, &opts->max_launch_ms) != 0)
             return -1;
         return 1;
     }

@@ -31,6 +31,7 @@ static void print_human(const oclab_device_info *d)
     printf("\n");
     printf("  fp16 / fp64 / idot  %s / %s / %s\n", d->has_fp16 ? "yes" : "no", d->has_fp64 ? "yes" : "no",
            d->has_int_dot ? "yes" : "no");
+    printf("  fused multiply-add  %s\n", d->has_fma ? "yes" : "no (fma() is emulated: peaks use mad())");
     printf("  timer resolution    %zu ns\n", d->timer_resolution_ns);
     printf("  extensions          %s\n", d->extensions);
 }

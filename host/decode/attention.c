@@ -373,7 +373,7 @@ static int measure_shape(oclab_decode_ctx *ctx, program_cache *cache,
 
     CL_TRY(program_for(ctx->cl, cache, s, &prog));
     int n = split_candidates(ctx->cl, s, prog->tile, !ctx->dev_opts->no_tune, tried);
-    int copies = oclab_cold_copies(ctx->cl->info, 2 * kv_bytes);
+    int copies = oclab_cl_cold_copies(ctx->cl, 2 * kv_bytes);
     CL_TRY(oclab_attn_create(ctx->cl, prog, s, q, k, v, copies, tried[n - 1], &attn));
     have_attn = 1;
 

@@ -64,7 +64,9 @@ cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user,
     oclab_stats_of(ds, n, &timing->device);
     oclab_stats_of(hs, n, &timing->host);
     timing->reps = n;
-    timing->suspect = oclab_timing_suspect(&timing->device, &timing->host);
+    timing->host_clock = !ctx->cl->clock.event_trusted;
+    timing->overhead_s = ctx->cl->clock.launch_host_s;
+    timing->suspect = oclab_timing_suspect(&timing->device, &timing->host, timing->overhead_s, timing->host_clock);
     if (ctx->probe) {
         oclab_stats_of(ps, n, &probe->gbs);
         probe->paired_gb = paired_median(ds, ps, xs, n);

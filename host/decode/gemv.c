@@ -206,7 +206,7 @@ int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
                 continue;
             }
             oclab_gemv_problem p;
-            int copies = oclab_cold_copies(info, wb);
+            int copies = oclab_cl_cold_copies(ctx->cl, wb);
             oclab_log("%s: %d cold copies of %.1f MB", what, copies, wb / 1e6);
             if (oclab_gemv_problem_create(ctx->cl, format, n, k, m_max, copies, SEED + (uint64_t)s, &p) != CL_SUCCESS) {
                 oclab_profile_skip(ctx->profile, what, "could not allocate the weights and their copies");

@@ -9,23 +9,16 @@
 #define DEFAULT_BUDGET_S 0.2
 #define QUICK_BUDGET_S 0.05
 
-/* The configuration of the profile's f32 compute ceiling (0, 0 when it does not say). */
-static void f32_config(const cJSON *profile, int *vec, size_t *wg)
+/* The cache edge the profile's sweep measured, so cold copies are sized by it (oclab_cl.llc_bytes). */
+static void adopt_llc(oclab_cl *cl, const cJSON *profile)
 {
-    const cJSON *c;
-    *vec = 0;
-    *wg = 0;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(profile, "ceilings"), "compute"))
-    {
-        const cJSON *prec = cJSON_GetObjectItemCaseSensitive(c, "precision");
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "vector_width");
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "work_group");
-        if (cJSON_IsString(prec) && strcmp(prec->valuestring, "f32") == 0 && cJSON_IsNumber(v) && cJSON_IsNumber(w) &&
-            v->valuedouble >= 1 && v->valuedouble <= 16 && w->valuedouble >= 1) {
-            *vec = (int)v->valuedouble;
-            *wg = (size_t)w->valuedouble;
-        }
-    }
+    const cJSON *used = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(profile, "measurements"), "bandwidth"),
+            "llc"),
+        "used_bytes");
+    if (cJSON_IsNumber(used) && used->valuedouble > (double)cl->llc_bytes && used->valuedouble < 1e15)
+        cl->llc_bytes = (uint64_t)used->valuedouble;
 }
 
 int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const oclab_decode_opts *opts,
@@ -41,19 +34,26 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
     ctx.budget_s = dev_opts->max_time_ms > 0 ? dev_opts->max_time_ms / 1e3
                    : dev_opts->quick         ? QUICK_BUDGET_S
                                              : DEFAULT_BUDGET_S;
+    adopt_llc(cl, profile);
     oclab_tuner_open(&ctx.tuner, cl->info, dev_opts);
-    if (oclab_probe_create(cl, &ctx.probe) != CL_SUCCESS) {
-        oclab_profile_skip(profile, "decode probe", "the streaming-read probe failed to build or run; "
+    cJSON *meas = cJSON_GetObjectItemCaseSensitive(profile, "measurements");
+    if (!cJSON_GetObjectItemCaseSensitive(meas, "timing"))
+        cJSON_AddItemToObject(meas, "timing", oclab_cl_clock_json(&cl->clock));
+    cJSON_DeleteItemFromObjectCaseSensitive(meas, "probes");
+    cJSON *probes = cJSON_AddObjectToObject(meas, "probes");
+    if (oclab_probe_create(cl, profile, &ctx.probe) != CL_SUCCESS) {
+        oclab_profile_skip(profile, "decode probe", "the streaming-read probe failed to build, run or verify; "
                                                     "efficiency_vs_probe is not reported");
         ctx.probe = NULL;
+    } else {
+        cJSON_AddItemToObject(probes, "read", oclab_probe_json(ctx.probe));
     }
-    int vec;
-    size_t wg;
-    f32_config(profile, &vec, &wg);
-    if (ctx.probe && oclab_compute_probe_create(cl, vec, wg, &ctx.compute_probe) != CL_SUCCESS) {
+    if (ctx.probe && oclab_compute_probe_create(cl, profile, &ctx.compute_probe) != CL_SUCCESS) {
         oclab_profile_skip(profile, "decode compute probe", "the f32 FMA probe failed to build, run or verify; "
                                                             "efficiency_vs_probe uses the profile's compute ceiling");
         ctx.compute_probe = NULL;
+    } else if (ctx.compute_probe) {
+        cJSON_AddItemToObject(probes, "compute", oclab_compute_probe_json(ctx.compute_probe));
     }
     if (opts->run_gemv) {
         int r = oclab_gemv_measure(&ctx, opts);

@@ -1,287 +1,312 @@
-/* oclab peak, bandwidth: the STREAM-style kernels of kernels/stream.cl over a working-set sweep, each
- * size measured with the best of a few (vector width, work-group size, layout) configurations. */
+/* oclab peak, bandwidth: every STREAM kernel of kernels/stream.cl over a sweep of working-set sizes,
+ * each (kernel, size) with the configuration the tuner finds (vector width, work-group, layout, groups
+ * per compute unit, read's accumulators), verified before its time counts. The sweep goes on past the
+ * cache size the driver reports until the bandwidth settles, so the last-level cache edge is measured,
+ * and ends with at least DRAM_SIZES sizes beyond 4x that edge; those are then sampled round-robin, every
+ * kernel at every DRAM size in turn, so the drift of a shared machine falls on all kernels alike and the
+ * DRAM ceiling is a median over many samples of several sizes (ceilings.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/cl/error.h"
+#include "host/cl/kernel_source.h"
 #include "host/cl/log.h"
 #include "host/cl/profile.h"
 #include "host/peak/peak.h"
+#include "host/peak/stream.h"
 #include "roofline/plateau.h"
 
-#define MAX_SIZES 32
-#define MAX_CONFIGS 32
-#define VEC_SLOTS 5 /* widths 1, 2, 4, 8, 16 */
 #define KIB 1024.0
 #define MIB (1024.0 * 1024.0)
+#define MAX_SIZES 40
+#define VEC_SLOTS 5 /* widths 1, 2, 4, 8, 16 */
+#define ACC_SLOTS 5 /* read's accumulators 1, 2, 4, 8, 16 */
+#define SETTLE_POINTS 3
+#define DRAM_SIZES 3
+#define SAMPLED_CHECKS 4096 /* elements a candidate's check draws at random, beside every work-item's ends */
+/* No working set below this settles the sweep: last-level caches reach past it on every CPU and GPU of
+ * the last decade, and below it a flat sweep is more likely a launch overhead than DRAM. */
+#define MIN_SETTLE_BYTES (16.0 * MIB)
 
-static const char *const op_names[OCLAB_STREAM_OPS] = {"read", "write", "copy", "scale", "add", "triad"};
-static const char *const op_defines[OCLAB_STREAM_OPS] = {"OP_READ",  "OP_WRITE", "OP_COPY",
-                                                         "OP_SCALE", "OP_ADD",   "OP_TRIAD"};
-static const int op_arrays[OCLAB_STREAM_OPS] = {1, 1, 2, 2, 3, 3};
+static const int vec_values[] = {1, 2, 4, 8, 16};
+static const int cpu_wg_values[] = {1, 4, 16, 64};
+static const int gpu_wg_values[] = {64, 128, 256, 512, 1024};
+static const int layout_values[] = {0, 1};
+static const int per_cu_values[] = {1, 2, 4, 8, 16};
+static const int acc_values[] = {2, 4, 8, 16};
 
-const char *oclab_stream_op_name(oclab_stream_op op)
-{
-    return op_names[op];
-}
-
-int oclab_stream_arrays(oclab_stream_op op)
-{
-    return op_arrays[op];
-}
-
-size_t oclab_stream_items(const oclab_stream_shape *s)
-{
-    return s->wg * s->groups;
-}
-
-size_t oclab_stream_floats(const oclab_stream_shape *s)
-{
-    return oclab_stream_items(s) * s->per_wi * (size_t)s->vec;
-}
-
-double oclab_stream_bytes(const oclab_stream_shape *s)
-{
-    return (double)op_arrays[s->op] * (double)oclab_stream_floats(s) * sizeof(float) * s->passes;
-}
-
-void oclab_stream_fill(float *x, size_t n, uint64_t seed)
-{
-    uint64_t state = seed * 2654435761u + 0x9E3779B97F4A7C15ull;
-    for (size_t i = 0; i < n; i++) {
-        /* xorshift64*: cheap, deterministic, no pattern a compressor would find */
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        uint64_t r = (state * 0x2545F4914F6CDD1Dull) >> 33;
-        x[i] = (float)((int)(r % 33u) - 16) / 16.0f;
-    }
-}
-
-/* Float index of lane 0 of vector K of work-item G. */
-static size_t vector_start(const oclab_stream_shape *s, size_t g, size_t k)
-{
-    size_t v = s->interleaved ? g + k * oclab_stream_items(s) : g * s->per_wi + k;
-    return v * (size_t)s->vec;
-}
-
-/* What work-item G of a read adds up in one pass: the sum of its elements and of their magnitudes. */
-static void item_pass_sums(const oclab_stream_shape *s, const float *x, size_t g, double *sum, double *mass)
-{
-    *sum = *mass = 0.0;
-    for (size_t k = 0; k < s->per_wi; k++) {
-        const float *v = x + vector_start(s, g, k);
-        for (int l = 0; l < s->vec; l++) {
-            *sum += v[l];
-            *mass += fabs(v[l]);
-        }
-    }
-}
-
-static int verify_read(const oclab_stream_shape *s, const float *x, const float *partials, char *why,
-                       size_t len)
-{
-    for (size_t g = 0; g < oclab_stream_items(s); g++) {
-        double ref, mass;
-        item_pass_sums(s, x, g, &ref, &mass);
-        ref *= s->passes;
-        mass *= s->passes;
-        /* Multiples of 1/16 add exactly in float while partial sums stay below 2^20; beyond, allow
-         * rounding of a millionth of the summed magnitude. */
-        double tol = mass < 1048576.0 ? 0.0 : mass * 0x1p-20;
-        if (!(fabs(partials[g] - ref) <= tol)) {
-            snprintf(why, len, "read: work-item %zu summed %.9g, expected %.9g", g, partials[g], ref);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* One full run in two failed a 16 KiB read at 213583 passes, 1% off: partial sums beyond 2^20 rounded. */
-cl_uint oclab_stream_exact_passes(const oclab_stream_shape *s, const float *x)
-{
-    if (s->passes <= 1)
-        return s->passes;
-    double most = 0.0;
-    for (size_t g = 0; g < oclab_stream_items(s); g++) {
-        double sum, mass;
-        item_pass_sums(s, x, g, &sum, &mass);
-        most = fmax(most, mass);
-    }
-    double p = most > 0.0 ? floor(1048576.0 / most) : (double)s->passes;
-    return p < 1.0 ? 1u : p >= (double)s->passes ? s->passes : (cl_uint)p;
-}
-
-int oclab_stream_verify(const oclab_stream_shape *s, const float *x, const float *y, const float *dst,
-                        char *why, size_t len)
-{
-    if (s->op == OCLAB_STREAM_READ)
-        return verify_read(s, x, dst, why, len);
-    const float k = OCLAB_STREAM_SCALAR;
-    size_t n = oclab_stream_floats(s);
-    for (size_t i = 0; i < n; i++) {
-        float want = 0.0f;
-        uint32_t bits = (uint32_t)i;
-        switch (s->op) {
-        case OCLAB_STREAM_WRITE: memcpy(&want, &bits, sizeof want); break; /* the bits of the index */
-        case OCLAB_STREAM_COPY: want = x[i]; break;
-        case OCLAB_STREAM_SCALE: want = k * x[i]; break;
-        case OCLAB_STREAM_ADD: want = x[i] + y[i]; break;
-        default: want = x[i] + k * y[i]; break; /* triad: exact for the fill's values */
-        }
-        if (memcmp(&dst[i], &want, sizeof want) != 0) { /* bitwise: write's values include subnormals */
-            snprintf(why, len, "%s: element %zu is %.9g, expected %.9g", op_names[s->op], i, dst[i], want);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-cl_int oclab_stream_build(oclab_cl *cl, oclab_stream_op op, int vec, cl_program *program, cl_kernel *kernel)
-{
-    cl_int err = CL_SUCCESS;
-    char options[128], name[32];
-    *kernel = NULL;
-    snprintf(options, sizeof options, "-D ONE_KERNEL -D %s -D VEC=%d", op_defines[op], vec);
-    snprintf(name, sizeof name, "stream_%s", op_names[op]);
-    CL_TRY(oclab_cl_build(cl, "stream.cl", options, program));
-    CL_TRY(oclab_cl_kernel(*program, name, kernel));
-cleanup:
-    if (err != CL_SUCCESS)
-        oclab_cl_release_program(program);
-    return err;
-}
-
-cl_int oclab_stream_enqueue(oclab_cl *cl, cl_kernel kernel, const oclab_stream_shape *s, cl_mem dst, cl_mem x,
-                            cl_mem y, cl_event *event)
-{
-    cl_int err = CL_SUCCESS;
-    size_t global = oclab_stream_items(s), local = s->wg;
-    cl_uint items = (cl_uint)global, per_wi = s->per_wi, passes = s->passes;
-    cl_uint wi_stride = s->interleaved ? 1u : per_wi, k_stride = s->interleaved ? items : 1u;
-    float scalar = OCLAB_STREAM_SCALAR;
-    CL_TRY(oclab_cl_arg(kernel, 0, sizeof dst, &dst));
-    CL_TRY(oclab_cl_arg(kernel, 1, sizeof x, &x));
-    CL_TRY(oclab_cl_arg(kernel, 2, sizeof y, &y));
-    CL_TRY(oclab_cl_arg(kernel, 3, sizeof scalar, &scalar));
-    CL_TRY(oclab_cl_arg(kernel, 4, sizeof per_wi, &per_wi));
-    CL_TRY(oclab_cl_arg(kernel, 5, sizeof wi_stride, &wi_stride));
-    CL_TRY(oclab_cl_arg(kernel, 6, sizeof k_stride, &k_stride));
-    CL_TRY(oclab_cl_arg(kernel, 7, sizeof passes, &passes));
-    CL_TRY(clEnqueueNDRangeKernel(cl->queue, kernel, 1, NULL, &global, &local, 0, NULL, event));
-cleanup:
-    return err;
-}
-
-/* ---------------------------------------------------------------- the sweep */
-
-typedef struct {
-    int vec;
-    size_t wg;
-    int interleaved;
-    int dram_only; /* only where one pass is a launch (see add_configs) */
-} bw_config;
-
-typedef struct {
-    oclab_peak_ctx *ctx;
-    cl_mem x, y, dst;
-    float *hx, *hy, *hdst;
-    size_t cap_floats;
-    size_t groups;
-    double dram_bytes; /* working sets from here on are DRAM sizes: 4x the LLC */
-    bw_config configs[MAX_CONFIGS];
-    int n_configs;
-    cl_program programs[OCLAB_STREAM_OPS][VEC_SLOTS];
-    cl_kernel kernels[OCLAB_STREAM_OPS][VEC_SLOTS];
-    int build_failed[OCLAB_STREAM_OPS][VEC_SLOTS];
-} bw_state;
+/* One sample: BATCH launches of SHAPE back to back, timed as one (a driver's loop limit can keep a single
+ * launch far shorter than the host clock can time). */
+typedef struct bw_state bw_state;
 
 typedef struct {
     bw_state *st;
     cl_kernel kernel;
     oclab_stream_shape shape;
+    int batch;
 } bw_launch;
 
-static int vec_slot(int vec)
+struct bw_state {
+    oclab_peak_ctx *ctx;
+    cl_mem x, y, dst;
+    float *hx, *hy, *hdst;
+    size_t cap_floats; /* floats each array holds */
+    cl_program programs[OCLAB_STREAM_OPS][VEC_SLOTS][ACC_SLOTS];
+    cl_kernel kernels[OCLAB_STREAM_OPS][VEC_SLOTS][ACC_SLOTS];
+    int build_failed[OCLAB_STREAM_OPS][VEC_SLOTS][ACC_SLOTS];
+    /* the search under way */
+    oclab_stream_op op;
+    double target;
+    const oclab_tune_space *space;
+    /* the winners, per kernel and size index, for the DRAM rounds */
+    bw_launch chosen[OCLAB_STREAM_OPS][MAX_SIZES];
+    int have[OCLAB_STREAM_OPS][MAX_SIZES];
+};
+
+static int slot_of(int value)
 {
     int slot = 0;
-    while ((1 << slot) < vec)
+    while ((1 << slot) < value)
         slot++;
     return slot;
 }
 
-static cl_int bw_enqueue(void *user, int rep, cl_event *first, cl_event *event)
+static int is_cpu(const oclab_device_info *info)
 {
-    (void)first;
-    (void)rep; /* the sweep measures each level warm on purpose: no rotation */
-    bw_launch *l = user;
-    return oclab_stream_enqueue(l->st->ctx->cl, l->kernel, &l->shape, l->st->dst, l->st->x, l->st->y, event);
+    return (info->type & CL_DEVICE_TYPE_CPU) != 0;
 }
 
-/* The kernel of OP at VEC, built on first use; NULL when its build failed (skipped once, with the
- * reason). */
-static cl_kernel stream_kernel(bw_state *st, oclab_stream_op op, int vec)
+/* Arrays of at least FLOATS each, X and Y filled (the same seeds at every size, so a point's inputs do
+ * not depend on the order of the sweep). */
+static cl_int ensure_capacity(bw_state *st, size_t floats)
 {
-    int slot = vec_slot(vec);
-    if (!st->kernels[op][slot] && !st->build_failed[op][slot]) {
-        cl_int err = oclab_stream_build(st->ctx->cl, op, vec, &st->programs[op][slot], &st->kernels[op][slot]);
-        if (err != CL_SUCCESS) {
-            char what[64], reason[128];
-            snprintf(what, sizeof what, "bandwidth %s vec%d", op_names[op], vec);
-            snprintf(reason, sizeof reason, "kernel build failed: %s", oclab_cl_error_name(err));
-            oclab_profile_skip(st->ctx->profile, what, reason);
-            st->build_failed[op][slot] = 1;
-            st->ctx->failed = 1; /* the rest still runs, but a kernel that does not build is a failure */
-        }
+    cl_int err = CL_SUCCESS;
+    if (floats <= st->cap_floats)
+        return CL_SUCCESS;
+    oclab_cl *cl = st->ctx->cl;
+    oclab_cl_release_mem(&st->x);
+    oclab_cl_release_mem(&st->y);
+    oclab_cl_release_mem(&st->dst);
+    free(st->hx);
+    free(st->hy);
+    free(st->hdst);
+    st->cap_floats = 0;
+    size_t bytes = floats * sizeof(float);
+    st->hx = malloc(bytes);
+    st->hy = malloc(bytes);
+    st->hdst = malloc(bytes);
+    if (!st->hx || !st->hy || !st->hdst) {
+        err = CL_OUT_OF_HOST_MEMORY;
+        CL_CHECK("malloc(bandwidth arrays)");
     }
-    return st->kernels[op][slot];
+    oclab_stream_fill(st->hx, floats, 1);
+    oclab_stream_fill(st->hy, floats, 2);
+    CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, bytes, st->hx, &st->x));
+    CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_ONLY, bytes, st->hy, &st->y));
+    CL_TRY(oclab_cl_buffer(cl, CL_MEM_READ_WRITE, bytes, NULL, &st->dst));
+    st->cap_floats = floats;
+cleanup:
+    return err;
 }
 
-/* Picks passes so one launch lasts about ctx->launch_s (never beyond the watchdog-safe maximum). */
+/* The kernel of SHAPE, built on first use; NULL when its build failed (the candidates that need it are
+ * recorded as failed by the tuner, and it is not built again). */
+static cl_kernel stream_kernel(bw_state *st, const oclab_stream_shape *s)
+{
+    int v = slot_of(s->vec), a = slot_of(oclab_stream_acc(s));
+    if (!st->kernels[s->op][v][a] && !st->build_failed[s->op][v][a])
+        st->build_failed[s->op][v][a] =
+            oclab_stream_build(st->ctx->cl, s, &st->programs[s->op][v][a], &st->kernels[s->op][v][a]) != CL_SUCCESS;
+    return st->kernels[s->op][v][a];
+}
+
+/* The shape of point P for ST's kernel and working set; 0 with the reason when it does not fit (no
+ * vector per work-item, or a launch of one pass beyond the driver's loop budget). */
+static int make_shape(const bw_state *st, const oclab_tune_space *space, const int *p, oclab_stream_shape *s,
+                      char *why, size_t len)
+{
+    const oclab_device_info *info = st->ctx->cl->info;
+    int arrays = oclab_stream_arrays(st->op);
+    memset(s, 0, sizeof *s);
+    s->op = st->op;
+    s->vec = oclab_tune_get(space, p, "vec", 1);
+    s->wg = (size_t)oclab_tune_get(space, p, "wg", 1);
+    s->interleaved = oclab_tune_get(space, p, "layout", 0);
+    s->groups = (size_t)oclab_tune_get(space, p, "groups_per_cu", 1) * (info->compute_units ? info->compute_units : 1);
+    s->acc = oclab_tune_get(space, p, "acc", 0);
+    s->passes = 1;
+    double per_wi = floor(st->target / (arrays * sizeof(float) * (double)s->vec * (double)(s->wg * s->groups)));
+    if (per_wi < 1.0) {
+        snprintf(why, len, "fewer vectors than work-items");
+        return 0;
+    }
+    s->per_wi = per_wi > 4e9 ? 4000000000u : (cl_uint)per_wi;
+    if (oclab_stream_trips(s) > oclab_cl_loop_budget(st->ctx->cl)) {
+        snprintf(why, len, "%llu loop trips per work-item, beyond the driver's loop limit",
+                 (unsigned long long)oclab_stream_trips(s));
+        return 0;
+    }
+    if (s->wg > info->max_work_group_size) {
+        snprintf(why, len, "work-group %zu beyond the device's %zu", s->wg, info->max_work_group_size);
+        return 0;
+    }
+    return 1;
+}
+
+static int valid(const oclab_tune_space *space, const int *p, void *user, char *why, size_t len)
+{
+    oclab_stream_shape s;
+    return make_shape(user, space, p, &s, why, len);
+}
+
+static cl_int launch_fn(void *user, int rep, cl_event *first, cl_event *last)
+{
+    (void)rep; /* each size is measured in its own level: no rotation */
+    cl_int err = CL_SUCCESS;
+    bw_launch *l = user;
+    bw_state *st = l->st;
+    for (int b = 0; b < l->batch && err == CL_SUCCESS; b++)
+        err = oclab_stream_enqueue(st->ctx->cl, l->kernel, &l->shape, st->dst, st->x, st->y,
+                                   b == l->batch - 1 ? last : b == 0 ? first : NULL);
+    return err;
+}
+
+/* STREAM-counted bytes of one sample. */
+static double sample_bytes(const bw_launch *l)
+{
+    return oclab_stream_bytes(&l->shape) * l->batch;
+}
+
+/* Passes for a launch of about the peak's launch length, within the watchdog bound and the driver's
+ * loop budget; where the budget caps the passes short of it, launches batched back to back. */
 static cl_int calibrate_passes(bw_launch *l)
 {
     cl_int err = CL_SUCCESS;
     oclab_peak_ctx *ctx = l->st->ctx;
-    double one = oclab_stream_bytes(&(oclab_stream_shape){.op = l->shape.op, .vec = l->shape.vec,
-                                                          .wg = l->shape.wg, .groups = l->shape.groups,
-                                                          .per_wi = l->shape.per_wi, .passes = 1});
-    double p = ceil(4.0 * MIB / one);
+    double want = fmin(ctx->launch_s, ctx->max_launch_s);
+    oclab_stream_shape one = l->shape;
+    one.passes = 1;
+    double trips_per_pass = (double)oclab_stream_trips(&one);
+    double most = fmin(1e6, floor((double)oclab_cl_loop_budget(ctx->cl) / trips_per_pass));
+    double p = fmin(fmax(ceil(4.0 * MIB / oclab_stream_bytes(&one)), 1.0), most);
     for (int round = 0; round < 4; round++) {
         double dev = 0.0, host = 0.0;
         l->shape.passes = (cl_uint)p;
-        CL_TRY(oclab_time_sample(ctx->cl, bw_enqueue, l, 0, &dev, &host));
-        double t = dev > 0.0 ? dev : host;
-        if (t < 1e-7)
-            t = 1e-7;
-        double want = p * ctx->launch_s / t, cap = p * OCLAB_PEAK_MAX_LAUNCH_S / t;
-        double next = floor(fmin(want, cap));
-        if (next < 1.0)
-            next = 1.0;
-        if (next > 1e6)
-            next = 1e6;
-        int settled = t > 0.5 * ctx->launch_s && t < 2.0 * ctx->launch_s;
-        p = next;
-        if (settled || (p == 1.0 && l->shape.passes == 1))
+        CL_TRY(oclab_time_sample(ctx->cl, launch_fn, l, 0, &dev, &host));
+        double t = fmax(dev, 1e-7);
+        int settled = t > 0.5 * want && t < 2.0 * want;
+        double next = fmin(fmax(floor(p * want / t), 1.0), most);
+        if (t > ctx->max_launch_s) /* over the watchdog bound: fewer passes whatever the aim */
+            next = fmax(1.0, floor(p * 0.5 * ctx->max_launch_s / t));
+        if (settled || next == p) {
+            if (!settled && p == most && t < 0.5 * want) /* capped by the loop budget */
+                l->batch = (int)fmin(ceil(want / t), 1000.0);
             break;
+        }
+        p = next;
     }
     l->shape.passes = (cl_uint)p;
 cleanup:
     return err;
 }
 
-/* Shape of CONFIG for OP at a working set of about BYTES; 0 when the config does not fit. */
-static int make_shape(const bw_state *st, oclab_stream_op op, const bw_config *c, double bytes,
-                      oclab_stream_shape *s)
+/* Checks one launch of L: the destination poisoned first (a NaN pattern), so unwritten elements cannot
+ * pass as results left by another run; read checks the passes that sum exactly. FULL checks every
+ * element, otherwise every work-item's first and last vectors and SAMPLED_CHECKS random elements. */
+static int check(bw_launch *l, int full, char *why, size_t len)
 {
-    double vectors = bytes / (op_arrays[op] * sizeof(float) * (double)c->vec);
-    size_t items = c->wg * st->groups;
-    double per_wi = floor(vectors / (double)items);
-    if (per_wi < 1.0)
-        return 0;
-    *s = (oclab_stream_shape){op, c->vec, c->wg, st->groups, c->interleaved, (cl_uint)per_wi, 1};
-    return oclab_stream_floats(s) <= st->cap_floats;
+    bw_state *st = l->st;
+    oclab_cl *cl = st->ctx->cl;
+    oclab_stream_shape s = l->shape;
+    if (s.op == OCLAB_STREAM_READ)
+        s.passes = oclab_stream_exact_passes(&l->shape, st->hx);
+    size_t out = s.op == OCLAB_STREAM_READ ? oclab_stream_items(&s) : oclab_stream_floats(&s);
+    cl_uint poison = 0xffffffffu;
+    cl_event ev = NULL;
+    if (clEnqueueFillBuffer(cl->queue, st->dst, &poison, sizeof poison, 0, out * sizeof(float), 0, NULL, NULL) !=
+            CL_SUCCESS ||
+        oclab_stream_enqueue(cl, l->kernel, &s, st->dst, st->x, st->y, &ev) != CL_SUCCESS ||
+        oclab_cl_read(cl, st->dst, out * sizeof(float), st->hdst) != CL_SUCCESS) {
+        if (ev)
+            clReleaseEvent(ev);
+        snprintf(why, len, "the check launch failed");
+        return -1;
+    }
+    clReleaseEvent(ev);
+    if (full || s.op == OCLAB_STREAM_READ) /* read's partials are few: always all of them */
+        return oclab_stream_verify(&s, st->hx, st->hy, st->hdst, why, len);
+    return oclab_stream_verify_sampled(&s, st->hx, st->hy, st->hdst, SAMPLED_CHECKS, why, len);
+}
+
+static void release(void *user, void *handle)
+{
+    (void)user;
+    free(handle);
+}
+
+static void *prepare(void *user, const int *p, oclab_tune_status *status, char *why, size_t len)
+{
+    bw_state *st = user;
+    bw_launch *l = calloc(1, sizeof *l);
+    *status = OCLAB_TUNE_LAUNCH;
+    if (!l) {
+        snprintf(why, len, "out of host memory");
+        return NULL;
+    }
+    l->st = st;
+    l->batch = 1;
+    if (!make_shape(st, st->space, p, &l->shape, why, len))
+        goto fail;
+    *status = OCLAB_TUNE_BUILD;
+    if (!(l->kernel = stream_kernel(st, &l->shape))) {
+        snprintf(why, len, "kernel build failed");
+        goto fail;
+    }
+    *status = OCLAB_TUNE_LAUNCH;
+    if (calibrate_passes(l) != CL_SUCCESS) {
+        snprintf(why, len, "the launch failed");
+        goto fail;
+    }
+    *status = OCLAB_TUNE_WRONG;
+    if (check(l, 0, why, len) != 0)
+        goto fail;
+    return l;
+fail:
+    free(l);
+    return NULL;
+}
+
+/* Seconds per STREAM-counted byte of one launch. */
+static double sample(void *user, void *handle, int rep)
+{
+    (void)user;
+    bw_launch *l = handle;
+    double dev = 0.0, host = 0.0;
+    if (oclab_time_sample(l->st->ctx->cl, launch_fn, l, rep, &dev, &host) != CL_SUCCESS || !(dev > 0.0))
+        return -1.0;
+    return dev / sample_bytes(l);
+}
+
+/* The device-derived start: its preferred float width, and the layout and group shape of its kind
+ * (a CPU runtime runs a group's work-items one after another, one group per core; a GPU wants many
+ * work-items reading adjacent elements). */
+static void make_space(bw_state *st, oclab_tune_space *space)
+{
+    const oclab_device_info *info = st->ctx->cl->info;
+    int cpu = is_cpu(info);
+    int pref = (int)info->preferred_vector_width[4];
+    oclab_tune_space_init(space, "stream", valid, st);
+    oclab_tune_add(space, "vec", vec_values, 5, pref > 0 ? pref : 4);
+    if (cpu)
+        oclab_tune_add(space, "wg", cpu_wg_values, 4, 1);
+    else
+        oclab_tune_add(space, "wg", gpu_wg_values, 5, 256);
+    oclab_tune_add(space, "layout", layout_values, 2, cpu ? 0 : 1);
+    oclab_tune_add(space, "groups_per_cu", per_cu_values, 5, cpu ? 1 : 8);
+    if (st->op == OCLAB_STREAM_READ)
+        oclab_tune_add(space, "acc", acc_values, 4, OCLAB_STREAM_READ_ACC);
 }
 
 static double gbs_of(double bytes, double seconds)
@@ -289,182 +314,149 @@ static double gbs_of(double bytes, double seconds)
     return seconds > 0.0 ? bytes / seconds / 1e9 : 0.0;
 }
 
-/* Measures and verifies one sweep point of OP; appends it to POINTS. Returns 0, or -1 on a failed
- * verification (recorded as invalid). */
-static int measure_point(bw_state *st, oclab_stream_op op, double target, cJSON *points)
+static cJSON *shape_json(const oclab_stream_shape *s, double target)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddNumberToObject(p, "bytes", oclab_stream_bytes(s) / s->passes);
+    cJSON_AddNumberToObject(p, "target_bytes", target);
+    cJSON_AddNumberToObject(p, "floats_per_array", (double)oclab_stream_floats(s));
+    cJSON_AddNumberToObject(p, "vector_width", s->vec);
+    cJSON_AddNumberToObject(p, "work_group", (double)s->wg);
+    cJSON_AddNumberToObject(p, "groups", (double)s->groups);
+    cJSON_AddStringToObject(p, "layout", s->interleaved ? "interleaved" : "blocked");
+    cJSON_AddNumberToObject(p, "vectors_per_item", s->per_wi);
+    cJSON_AddNumberToObject(p, "passes", s->passes);
+    if (s->op == OCLAB_STREAM_READ)
+        cJSON_AddNumberToObject(p, "accumulators", oclab_stream_acc(s));
+    return p;
+}
+
+/* Tunes, measures and verifies OP at working set TARGET (size index I); appends the point to POINTS and
+ * returns its median GB/s (0 when it failed or its timing is suspect). */
+static double measure_point(bw_state *st, oclab_stream_op op, double target, int i, cJSON *points)
 {
     oclab_peak_ctx *ctx = st->ctx;
-    /* configurations are compared on short samples; the winner is then measured on the full budget */
-    oclab_time_opts tune = {ctx->budget_s / (ctx->quick ? 4.0 : 8.0), 3, 1000}, full = {ctx->budget_s, 5, 100000};
-    bw_launch best = {st, NULL, {0}}, l = {st, NULL, {0}};
-    double best_gbs = -1.0;
-    int tried = 0;
-    char why[256] = "";
-
-    for (int i = 0; i < st->n_configs; i++) {
-        oclab_timing t;
-        if ((st->configs[i].dram_only && target < st->dram_bytes) ||
-            !make_shape(st, op, &st->configs[i], target, &l.shape) ||
-            !(l.kernel = stream_kernel(st, op, st->configs[i].vec)))
-            continue;
-        if (calibrate_passes(&l) != CL_SUCCESS || oclab_time_kernel(ctx->cl, bw_enqueue, &l, &tune, &t) != CL_SUCCESS) {
-            oclab_warn("bandwidth %s vec%d wg%zu failed to run; configuration skipped", op_names[op], l.shape.vec,
-                       l.shape.wg);
-            continue;
-        }
-        tried++;
-        double gbs = gbs_of(oclab_stream_bytes(&l.shape), t.device.median);
-        if (gbs > best_gbs) {
-            best_gbs = gbs;
-            best = l;
-        }
+    oclab_tune_space space;
+    oclab_tune_eval eval = {prepare, sample, release, st};
+    oclab_tune_opts opts;
+    oclab_tune_outcome out;
+    char shape_class[64], why[256] = "";
+    st->op = op;
+    st->target = target;
+    st->space = &space;
+    make_space(st, &space);
+    oclab_tune_opts_default(&opts);
+    opts.budget_s = ctx->quick ? 0.25 : 0.5;
+    opts.final_rounds = 5;
+    snprintf(shape_class, sizeof shape_class, "%s %.0f", oclab_stream_op_name(op), target);
+    if (oclab_tune(&ctx->tuner, &space, &eval, &opts, "f32", shape_class,
+                   oclab_kernel_source_hash("stream.cl", ctx->cl->kernel_dir, NULL), &out) != 0) {
+        char what[64];
+        cJSON *p = cJSON_CreateObject();
+        oclab_tune_failure_text(out.record, why, sizeof why);
+        cJSON_AddNumberToObject(p, "target_bytes", target);
+        cJSON_AddBoolToObject(p, "verified", 0);
+        cJSON_AddStringToObject(p, "error", why);
+        cJSON_AddItemToObject(p, "tuning", out.record);
+        cJSON_AddItemToArray(points, p);
+        snprintf(what, sizeof what, "bandwidth %s at %.0f KiB", oclab_stream_op_name(op), target / KIB);
+        oclab_profile_skip(ctx->profile, what, why);
+        ctx->failed = 1;
+        return 0.0;
     }
-    if (!best.kernel) {
-        oclab_warn("bandwidth %s at %.0f KiB: no configuration ran", op_names[op], target / KIB);
-        return -1;
-    }
-
+    bw_launch *l = out.handle;
+    oclab_time_opts full = {ctx->budget_s, 5, 100000};
     oclab_timing t;
-    int verified = 0;
-    size_t out_floats = op == OCLAB_STREAM_READ ? oclab_stream_items(&best.shape) : oclab_stream_floats(&best.shape);
-    /* The check launch: the timed one, or for reads the same with as many passes as sum exactly. */
-    bw_launch check = best;
-    if (op == OCLAB_STREAM_READ)
-        check.shape.passes = oclab_stream_exact_passes(&best.shape, st->hx);
-    double dev, host;
-    if (oclab_time_kernel(ctx->cl, bw_enqueue, &best, &full, &t) != CL_SUCCESS ||
-        (check.shape.passes != best.shape.passes &&
-         oclab_time_sample(ctx->cl, bw_enqueue, &check, 0, &dev, &host) != CL_SUCCESS) ||
-        oclab_cl_read(ctx->cl, st->dst, out_floats * sizeof(float), st->hdst) != CL_SUCCESS) {
-        snprintf(why, sizeof why, "launch failed");
-    } else {
-        verified = oclab_stream_verify(&check.shape, st->hx, st->hy, st->hdst, why, sizeof why) == 0;
-    }
-
-    double bytes = oclab_stream_bytes(&best.shape);
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddNumberToObject(p, "bytes", bytes / best.shape.passes);
-    cJSON_AddNumberToObject(p, "target_bytes", target);
-    cJSON_AddNumberToObject(p, "floats_per_array", (double)oclab_stream_floats(&best.shape));
-    cJSON_AddNumberToObject(p, "vector_width", best.shape.vec);
-    cJSON_AddNumberToObject(p, "work_group", (double)best.shape.wg);
-    cJSON_AddNumberToObject(p, "groups", (double)best.shape.groups);
-    cJSON_AddStringToObject(p, "layout", best.shape.interleaved ? "interleaved" : "blocked");
-    cJSON_AddNumberToObject(p, "vectors_per_item", best.shape.per_wi);
-    cJSON_AddNumberToObject(p, "passes", best.shape.passes);
-    cJSON_AddNumberToObject(p, "verified_passes", check.shape.passes);
-    cJSON_AddNumberToObject(p, "configs_tried", tried);
+    int verified = oclab_time_kernel(ctx->cl, launch_fn, l, &full, &t) == CL_SUCCESS && check(l, 1, why, sizeof why) == 0;
+    if (!verified && !why[0])
+        snprintf(why, sizeof why, "a timed launch failed");
+    double bytes = sample_bytes(l), gbs = 0.0;
+    cJSON *p = shape_json(&l->shape, target);
+    cJSON_AddNumberToObject(p, "launches_per_sample", l->batch);
     cJSON_AddBoolToObject(p, "verified", verified);
+    cJSON_AddItemToObject(p, "tuning", out.record);
     if (verified) {
         cJSON *g = cJSON_AddObjectToObject(p, "gbs");
         cJSON_AddNumberToObject(g, "min", gbs_of(bytes, t.device.max));
         cJSON_AddNumberToObject(g, "median", gbs_of(bytes, t.device.median));
         cJSON_AddNumberToObject(g, "max", gbs_of(bytes, t.device.min));
         oclab_timing_to_json(&t, p);
-        oclab_debug("bandwidth %-5s %10.0f KiB  %8.1f GB/s  vec%d wg%zu %s passes %u", op_names[op],
-                    bytes / best.shape.passes / KIB, gbs_of(bytes, t.device.median), best.shape.vec,
-                    best.shape.wg, best.shape.interleaved ? "interleaved" : "blocked", best.shape.passes);
+        gbs = t.suspect ? 0.0 : gbs_of(bytes, t.device.median);
+        st->chosen[op][i] = *l;
+        st->have[op][i] = !t.suspect;
+        oclab_debug("bandwidth %-5s %10.0f KiB %8.1f GB/s vec%d wg%zu x%zu %s passes %u%s", oclab_stream_op_name(op),
+                    target / KIB, gbs_of(bytes, t.device.median), l->shape.vec, l->shape.wg, l->shape.groups,
+                    l->shape.interleaved ? "interleaved" : "blocked", l->shape.passes, t.suspect ? " SUSPECT" : "");
     } else {
         cJSON_AddStringToObject(p, "error", why);
-        oclab_error("bandwidth %s at %.0f KiB failed verification: %s", op_names[op], target / KIB, why);
+        oclab_error("bandwidth %s at %.0f KiB failed verification: %s", oclab_stream_op_name(op), target / KIB, why);
+        ctx->failed = 1;
     }
     cJSON_AddItemToArray(points, p);
-    return verified ? 0 : -1;
+    release(st, l);
+    return gbs;
 }
 
-/* Working sets: 16 KiB upwards (x4 quick, x2 full) to 4x the LLC (plus 8x in full mode), within the
- * device's max allocation and an eighth of global memory per buffer (three buffers are live). */
-static int sweep_sizes(const oclab_device_info *info, int quick, double *out, int cap)
+/* The largest working set the device holds for one array, within its max allocation and an eighth of
+ * its memory (three arrays are live). */
+static double size_limit(const oclab_device_info *info)
 {
-    double llc = info->global_cache_bytes ? (double)info->global_cache_bytes : 8.0 * MIB;
-    double limit = fmin((double)info->max_alloc_bytes, (double)info->global_mem_bytes / 8.0);
-    int n = 0;
-    for (double s = 16.0 * KIB; s < 4.0 * llc && n < cap - 2; s *= quick ? 4.0 : 2.0)
-        out[n++] = s;
-    out[n++] = 4.0 * llc;
-    if (!quick)
-        out[n++] = 8.0 * llc;
-    while (n > 1 && out[n - 1] > limit)
-        n--;
-    if (out[n - 1] < 4.0 * llc)
-        oclab_warn("largest working set %.0f MiB is below 4x the last-level cache: no dram level", out[n - 1] / MIB);
-    return n;
+    return fmin((double)info->max_alloc_bytes, (double)info->global_mem_bytes / 8.0);
 }
 
-/* Candidate configurations. A CPU runtime runs a group's work-items one after another, and in-kernel
- * passes repeat each work-item's own elements, so at cache sizes a CPU gets one work-item per group
- * (the per-core slice is then the working set, as in a native OpenMP STREAM); wider groups are tried
- * at DRAM sizes only, where one pass is a launch. Quick mode keeps the device's preferred vector width
- * and the layout suited to the device kind: blocks on a CPU, interleaved elsewhere. */
-static void add_configs(bw_state *st, const oclab_device_info *info, int quick)
+/* Every kernel sampled at every DRAM size in turn, ROUNDS times: per kernel, the pooled samples' GB/s
+ * into measurements.bandwidth.dram.kernels. */
+static cJSON *dram_rounds(bw_state *st, const double *sizes, int first, int n, int rounds)
 {
-    int cpu = (info->type & CL_DEVICE_TYPE_CPU) != 0;
-    int pref = (int)info->preferred_vector_width[4];
-    int vecs[5] = {1, 4, 8, 16, 0}, n_vecs = 4;
-    size_t cpu_wgs[3] = {1, 16, 64}, gpu_wgs[2] = {64, 256};
-    const size_t *wgs = cpu ? cpu_wgs : gpu_wgs;
-    int n_wgs = quick ? 1 : cpu ? 3 : 2;
-    pref = pref < 1 ? 1 : pref > 16 ? 16 : pref;
-    while (pref & (pref - 1))
-        pref &= pref - 1; /* a power of two */
-    if (quick) {
-        vecs[0] = pref;
-        n_vecs = 1;
-    } else if (pref != 1 && pref != 4 && pref != 8 && pref != 16) {
-        vecs[n_vecs++] = pref;
-    }
-    if (!cpu && quick)
-        gpu_wgs[0] = 256;
-    st->n_configs = 0;
-    for (int v = 0; v < n_vecs; v++)
-        for (int w = 0; w < n_wgs; w++)
-            for (int layout = 0; layout < 2; layout++) {
-                size_t wg = wgs[w] <= info->max_work_group_size ? wgs[w] : info->max_work_group_size;
-                if (quick && layout != (cpu ? 0 : 1))
+    oclab_peak_ctx *ctx = st->ctx;
+    cJSON *dram = cJSON_CreateObject();
+    cJSON_AddItemToObject(dram, "target_bytes", cJSON_CreateDoubleArray(sizes + first, n - first));
+    cJSON_AddNumberToObject(dram, "rounds", rounds);
+    cJSON_AddStringToObject(dram, "method", "every kernel at every DRAM size in turn, one launch each per round; "
+                                            "statistics over the pooled samples");
+    cJSON *kernels = cJSON_AddObjectToObject(dram, "kernels");
+    int count = (n - first) * rounds;
+    double *gbs = malloc((size_t)OCLAB_STREAM_OPS * (size_t)(count > 0 ? count : 1) * sizeof *gbs);
+    int taken[OCLAB_STREAM_OPS] = {0};
+    if (!gbs)
+        return dram;
+    for (int r = 0; r < rounds; r++)
+        for (int op = 0; op < OCLAB_STREAM_OPS; op++)
+            for (int i = first; i < n; i++) {
+                if (!st->have[op][i])
                     continue;
-                st->configs[st->n_configs++] = (bw_config){vecs[v], wg, layout, cpu && wg > 1};
+                bw_launch *l = &st->chosen[op][i];
+                double dev = 0.0, host = 0.0;
+                if (oclab_time_sample(ctx->cl, launch_fn, l, r + 1, &dev, &host) != CL_SUCCESS)
+                    continue;
+                gbs[(size_t)op * count + taken[op]++] = gbs_of(sample_bytes(l), dev);
             }
-}
-
-/* The kernel's DRAM figure (median over its points at DRAM sizes) and plateaus, beside its points. */
-static void summarize_op(cJSON *entry, double llc)
-{
-    cJSON *points = cJSON_GetObjectItemCaseSensitive(entry, "points");
-    rl_sweep_point pts[MAX_SIZES];
-    int n = 0;
-    cJSON *p;
-    cJSON_ArrayForEach(p, points)
-    {
-        cJSON *g = cJSON_GetObjectItemCaseSensitive(p, "gbs");
-        if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "verified")) || !g || n == MAX_SIZES)
+    for (int op = 0; op < OCLAB_STREAM_OPS; op++) {
+        if (taken[op] == 0)
             continue;
-        pts[n].bytes = cJSON_GetObjectItemCaseSensitive(p, "target_bytes")->valuedouble;
-        pts[n].gbs = cJSON_GetObjectItemCaseSensitive(g, "median")->valuedouble;
-        n++;
+        oclab_stats s;
+        oclab_stats_of(gbs + (size_t)op * count, taken[op], &s);
+        cJSON *k = oclab_stats_json(&s);
+        double v[4096];
+        int m = taken[op] < 4096 ? taken[op] : 4096;
+        memcpy(v, gbs + (size_t)op * count, (size_t)m * sizeof *v);
+        rl_median(v, m); /* sorts */
+        cJSON_AddNumberToObject(k, "p10", v[m / 10]);
+        cJSON_AddNumberToObject(k, "p90", v[m - 1 - m / 10]);
+        cJSON_AddItemToObject(kernels, oclab_stream_op_name((oclab_stream_op)op), k);
     }
-    rl_plateau plateaus[MAX_SIZES];
-    int found = rl_find_plateaus(pts, n, llc, RL_PLATEAU_TOL, plateaus, MAX_SIZES);
-    cJSON *arr = cJSON_AddArrayToObject(entry, "plateaus");
-    for (int i = 0; i < found; i++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "level", plateaus[i].level);
-        cJSON_AddNumberToObject(o, "gbs", plateaus[i].gbs);
-        cJSON_AddNumberToObject(o, "bytes_min", plateaus[i].bytes_min);
-        cJSON_AddNumberToObject(o, "bytes_max", plateaus[i].bytes_max);
-        cJSON_AddNumberToObject(o, "points", plateaus[i].points);
-        cJSON_AddItemToArray(arr, o);
-        if (!strcmp(plateaus[i].level, "dram"))
-            cJSON_AddNumberToObject(entry, "dram_gbs", plateaus[i].gbs);
-    }
+    free(gbs);
+    return dram;
 }
 
-static void bw_state_free(bw_state *st)
+static void state_free(bw_state *st)
 {
     for (int op = 0; op < OCLAB_STREAM_OPS; op++)
-        for (int v = 0; v < VEC_SLOTS; v++) {
-            oclab_cl_release_kernel(&st->kernels[op][v]);
-            oclab_cl_release_program(&st->programs[op][v]);
-        }
+        for (int v = 0; v < VEC_SLOTS; v++)
+            for (int a = 0; a < ACC_SLOTS; a++) {
+                oclab_cl_release_kernel(&st->kernels[op][v][a]);
+                oclab_cl_release_program(&st->programs[op][v][a]);
+            }
     oclab_cl_release_mem(&st->x);
     oclab_cl_release_mem(&st->y);
     oclab_cl_release_mem(&st->dst);
@@ -473,62 +465,104 @@ static void bw_state_free(bw_state *st)
     free(st->hdst);
 }
 
+/* The next working set: x4 (quick) well inside the reported cache, x2 from there on; once the
+ * bandwidth has settled, the DRAM sizes from 4x the cache edge (1, 1.5, 2 times it). */
+static double next_size(double size, int quick, double reported, double dram_from, int have_dram)
+{
+    if (dram_from > 0.0) {
+        double want = have_dram == 0 ? dram_from : have_dram == 1 ? 1.5 * dram_from : 2.0 * dram_from;
+        return want > size ? want : size * 1.5;
+    }
+    return size * (quick && 4.0 * size <= reported ? 4.0 : 2.0);
+}
+
 int oclab_peak_bandwidth(oclab_peak_ctx *ctx)
 {
-    cl_int err = CL_SUCCESS;
     const oclab_device_info *info = ctx->cl->info;
-    bw_state st;
-    memset(&st, 0, sizeof st);
-    st.ctx = ctx;
-    /* A CPU runtime runs work-groups one after another on each core: one group per compute unit
-     * makes a group's slice the per-core working set, as in a native OpenMP STREAM. Elsewhere, enough
-     * groups to keep every compute unit busy. */
-    st.groups = info->compute_units * ((info->type & CL_DEVICE_TYPE_CPU) ? 1u : 8u);
-    if (st.groups == 0)
-        st.groups = 1;
-    add_configs(&st, info, ctx->quick);
-    st.dram_bytes = 4.0 * (info->global_cache_bytes ? (double)info->global_cache_bytes : 8.0 * MIB);
-
-    double sizes[MAX_SIZES];
-    int n_sizes = sweep_sizes(info, ctx->quick, sizes, MAX_SIZES);
-    st.cap_floats = (size_t)(sizes[n_sizes - 1] / sizeof(float));
-    size_t bytes = st.cap_floats * sizeof(float);
-    st.hx = malloc(bytes);
-    st.hy = malloc(bytes);
-    st.hdst = malloc(bytes);
-    if (!st.hx || !st.hy || !st.hdst) {
-        err = CL_OUT_OF_HOST_MEMORY;
-        CL_CHECK("malloc(bandwidth arrays)");
-    }
-    oclab_stream_fill(st.hx, st.cap_floats, 1);
-    oclab_stream_fill(st.hy, st.cap_floats, 2);
-    CL_TRY(oclab_cl_buffer(ctx->cl, CL_MEM_READ_ONLY, bytes, st.hx, &st.x));
-    CL_TRY(oclab_cl_buffer(ctx->cl, CL_MEM_READ_ONLY, bytes, st.hy, &st.y));
-    CL_TRY(oclab_cl_buffer(ctx->cl, CL_MEM_READ_WRITE, bytes, NULL, &st.dst));
-
+    bw_state *st = calloc(1, sizeof *st);
     cJSON *bw = cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(ctx->profile, "measurements"), "bandwidth");
+    if (!st) {
+        oclab_error("out of host memory for the bandwidth sweep");
+        ctx->failed = 1;
+        return OCLAB_EXIT_FAIL;
+    }
+    st->ctx = ctx;
     cJSON_AddStringToObject(bw, "counting",
                             "STREAM: bytes read + bytes written per pass, no write-allocate; read's one float "
                             "per work-item not counted; decimal GB/s; median over launches");
-    cJSON_AddItemToObject(bw, "target_bytes", cJSON_CreateDoubleArray(sizes, n_sizes));
     cJSON *kernels = cJSON_AddObjectToObject(bw, "kernels");
-    double llc = info->global_cache_bytes ? (double)info->global_cache_bytes : 8.0 * MIB;
+    cJSON *points[OCLAB_STREAM_OPS];
     for (int op = 0; op < OCLAB_STREAM_OPS; op++) {
-        cJSON *entry = cJSON_AddObjectToObject(kernels, op_names[op]);
-        cJSON_AddNumberToObject(entry, "arrays", op_arrays[op]);
-        cJSON *points = cJSON_AddArrayToObject(entry, "points");
-        double t0 = oclab_now();
-        for (int i = 0; i < n_sizes; i++)
-            if (measure_point(&st, (oclab_stream_op)op, sizes[i], points) != 0)
-                ctx->failed = 1;
-        summarize_op(entry, llc);
-        cJSON *dram = cJSON_GetObjectItemCaseSensitive(entry, "dram_gbs");
-        oclab_log("bandwidth %-5s done in %.1f s: dram %.1f GB/s", op_names[op], oclab_now() - t0,
-                  dram ? dram->valuedouble : 0.0);
+        cJSON *entry = cJSON_AddObjectToObject(kernels, oclab_stream_op_name((oclab_stream_op)op));
+        cJSON_AddNumberToObject(entry, "arrays", oclab_stream_arrays((oclab_stream_op)op));
+        points[op] = cJSON_AddArrayToObject(entry, "points");
     }
-cleanup:
-    bw_state_free(&st);
-    if (err != CL_SUCCESS)
-        ctx->failed = 1;
-    return err == CL_SUCCESS ? OCLAB_EXIT_OK : OCLAB_EXIT_FAIL;
+    double reported = (double)info->global_cache_bytes, limit = size_limit(info);
+    double sizes[MAX_SIZES], level = 0.0, edge = 0.0, dram_from = 0.0;
+    rl_sweep_point env[MAX_SIZES];
+    int n = 0, first_dram = -1, have_dram = 0;
+    for (double size = 16.0 * KIB; n < MAX_SIZES && size <= limit;
+         size = next_size(size, ctx->quick, reported, dram_from, have_dram)) {
+        if (ensure_capacity(st, (size_t)(size / sizeof(float))) != CL_SUCCESS) {
+            oclab_warn("bandwidth: cannot allocate a working set of %.0f MiB; the sweep stops there", size / MIB);
+            break;
+        }
+        sizes[n] = size;
+        env[n] = (rl_sweep_point){size, 0.0};
+        for (int op = 0; op < OCLAB_STREAM_OPS; op++)
+            env[n].gbs = fmax(env[n].gbs, measure_point(st, (oclab_stream_op)op, size, n, points[op]));
+        n++;
+        if (dram_from > 0.0) {
+            if (size >= dram_from && ++have_dram >= DRAM_SIZES)
+                break;
+            continue;
+        }
+        if (size >= fmax(4.0 * reported, MIN_SETTLE_BYTES) &&
+            rl_sweep_settled(env, n, SETTLE_POINTS, RL_PLATEAU_TOL, &level)) {
+            edge = rl_cache_edge(env, n, level, RL_PLATEAU_TOL);
+            dram_from = 4.0 * fmax(reported, edge);
+            for (int i = 0; i < n; i++)
+                have_dram += sizes[i] >= dram_from;
+            if (have_dram >= DRAM_SIZES)
+                break;
+        }
+    }
+    if (dram_from <= 0.0 && n >= DRAM_SIZES && sizes[n - DRAM_SIZES] >= fmax(4.0 * reported, MIN_SETTLE_BYTES)) {
+        /* never settled within the tolerance (a drifting machine): the last sizes, all beyond 4x the
+         * reported cache, stand for DRAM */
+        dram_from = sizes[n - DRAM_SIZES];
+        edge = dram_from / 4.0;
+        oclab_warn("bandwidth: the sweep did not settle within %.0f %% by %.0f MiB; its last %d sizes are taken as "
+                   "DRAM", 100.0 * RL_PLATEAU_TOL, sizes[n - 1] / MIB, DRAM_SIZES);
+    }
+    for (int i = 0; i < n && first_dram < 0; i++)
+        if (dram_from > 0.0 && sizes[i] >= dram_from)
+            first_dram = i;
+    cJSON_AddItemToObject(bw, "target_bytes", cJSON_CreateDoubleArray(sizes, n));
+    cJSON *llc = cJSON_AddObjectToObject(bw, "llc");
+    cJSON_AddNumberToObject(llc, "reported_bytes", reported);
+    cJSON_AddNumberToObject(llc, "measured_edge_bytes", edge);
+    cJSON_AddNumberToObject(llc, "used_bytes", fmax(reported, edge));
+    cJSON_AddNumberToObject(llc, "dram_from_bytes", dram_from);
+    cJSON_AddStringToObject(llc, "rule", "the edge: the largest working set still faster than the settled level "
+                                         "by more than 12 %; DRAM sizes from 4x the larger of the edge and the "
+                                         "reported cache size");
+    if (first_dram < 0) {
+        oclab_warn("bandwidth: the sweep reached %.0f MiB without %d sizes beyond 4x the cache: no DRAM level",
+                   n ? sizes[n - 1] / MIB : 0.0, DRAM_SIZES);
+        cJSON_AddNullToObject(bw, "dram");
+    } else {
+        cJSON_AddItemToObject(bw, "dram", dram_rounds(st, sizes, first_dram, n, ctx->quick ? 10 : 30));
+        if (edge > 0.0)
+            ctx->cl->llc_bytes = (uint64_t)fmax(reported, edge);
+        cJSON *d = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+                                                        cJSON_GetObjectItemCaseSensitive(bw, "dram"), "kernels"),
+                                                    "read");
+        oclab_log("bandwidth: cache edge %.1f MiB (driver: %.1f MiB), DRAM from %.0f MiB, read %.1f GB/s",
+                  edge / MIB, reported / MIB, dram_from / MIB,
+                  d ? cJSON_GetObjectItemCaseSensitive(d, "median")->valuedouble : 0.0);
+    }
+    state_free(st);
+    free(st);
+    return ctx->failed ? OCLAB_EXIT_FAIL : OCLAB_EXIT_OK;
 }

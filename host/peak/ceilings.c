@@ -1,12 +1,14 @@
-/* oclab peak, ceilings: memory levels from the bandwidth sweep, compute ceilings, ridge points.
- * Every figure is the median statistic, as the kernels placed against them use. */
+/* oclab peak, ceilings: memory levels from the bandwidth sweep, compute ceilings, ridge points. Every
+ * figure is the median statistic, as the kernels placed against them use; a result whose timing is
+ * suspect (host/cl/timing.h) sets no ceiling. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "host/peak/peak.h"
 #include "roofline/plateau.h"
 
-#define MAX_SIZES 32
+#define MAX_SIZES 64
 
 static double number(const cJSON *obj, const char *key)
 {
@@ -26,52 +28,48 @@ static cJSON *memory_ceiling(const char *level, double gbs, const char *kernel, 
     return o;
 }
 
-/* Cache levels: plateaus of the envelope (best kernel at each swept size). DRAM: the best kernel's own
- * DRAM figure (median over its DRAM-size points), every kernel's figure staying in measurements. */
-static double memory_ceilings(const cJSON *kernels, double llc, cJSON *out)
+/* A point that may set a ceiling: verified, timed believably. */
+static int usable(const cJSON *p)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "verified")) &&
+           !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "suspect")) &&
+           cJSON_GetObjectItemCaseSensitive(p, "gbs");
+}
+
+/* Cache levels: plateaus of the envelope (the best kernel at each swept size below the DRAM sizes);
+ * each level names the kernel that is best on most of its points and carries that point's tuning. */
+static void cache_levels(const cJSON *kernels, double llc, double dram_from, cJSON *out)
 {
     rl_sweep_point env[MAX_SIZES];
+    const cJSON *best[MAX_SIZES];
     const char *best_kernel[MAX_SIZES];
     int n = 0;
     const cJSON *k;
-    double dram = 0.0, dram_min = 0.0, dram_max = 0.0;
-    const char *dram_kernel = NULL;
     memset(env, 0, sizeof env);
+    memset(best, 0, sizeof best);
     cJSON_ArrayForEach(k, kernels)
     {
         const cJSON *p;
         int i = 0;
         cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(k, "points"))
         {
-            const cJSON *g = cJSON_GetObjectItemCaseSensitive(p, "gbs");
             if (i >= MAX_SIZES)
                 break;
             env[i].bytes = number(p, "target_bytes");
-            if (g && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "verified")) &&
-                number(g, "median") > env[i].gbs) {
-                env[i].gbs = number(g, "median");
+            double g = number(cJSON_GetObjectItemCaseSensitive(p, "gbs"), "median");
+            if (usable(p) && g > env[i].gbs) {
+                env[i].gbs = g;
+                best[i] = p;
                 best_kernel[i] = k->string;
             }
             i++;
         }
-        if (i > n)
-            n = i;
-        const cJSON *pl;
-        cJSON_ArrayForEach(pl, cJSON_GetObjectItemCaseSensitive(k, "plateaus"))
-        {
-            const cJSON *level = cJSON_GetObjectItemCaseSensitive(pl, "level");
-            if (cJSON_IsString(level) && !strcmp(level->valuestring, "dram") && number(pl, "gbs") > dram) {
-                dram = number(pl, "gbs");
-                dram_min = number(pl, "bytes_min");
-                dram_max = number(pl, "bytes_max");
-                dram_kernel = k->string;
-            }
-        }
+        n = i > n ? i : n;
     }
-    /* sizes where no kernel verified carry no information */
-    int m = 0;
+    int m = 0; /* sizes where no kernel counts carry no information; DRAM sizes are not cache levels */
     for (int i = 0; i < n; i++)
-        if (env[i].gbs > 0.0) {
+        if (env[i].gbs > 0.0 && (dram_from <= 0.0 || env[i].bytes < dram_from)) {
+            best[m] = best[i];
             best_kernel[m] = best_kernel[i];
             env[m++] = env[i];
         }
@@ -80,27 +78,62 @@ static double memory_ceilings(const cJSON *kernels, double llc, cJSON *out)
     for (int i = 0; i < found; i++) {
         if (!strcmp(plateaus[i].level, "dram"))
             continue;
-        /* the kernel that is best on most of the plateau's points */
-        const char *kernel = best_kernel[plateaus[i].first];
-        int votes = 0;
+        int pick = plateaus[i].first, votes = 0;
         for (int a = plateaus[i].first; a <= plateaus[i].last; a++) {
             int c = 0;
             for (int b = plateaus[i].first; b <= plateaus[i].last; b++)
                 c += !strcmp(best_kernel[a], best_kernel[b]);
             if (c > votes) {
                 votes = c;
-                kernel = best_kernel[a];
+                pick = a;
             }
         }
-        cJSON_AddItemToArray(out, memory_ceiling(plateaus[i].level, plateaus[i].gbs, kernel, plateaus[i].bytes_min,
-                                                 plateaus[i].bytes_max));
+        cJSON *o = memory_ceiling(plateaus[i].level, plateaus[i].gbs, best_kernel[pick], plateaus[i].bytes_min,
+                                  plateaus[i].bytes_max);
+        cJSON_AddNumberToObject(o, "points", plateaus[i].points);
+        const cJSON *tuning = cJSON_GetObjectItemCaseSensitive(best[pick], "tuning");
+        if (tuning)
+            cJSON_AddItemToObject(o, "tuning", cJSON_Duplicate(tuning, 1));
+        cJSON_AddItemToArray(out, o);
     }
-    if (dram_kernel)
-        cJSON_AddItemToArray(out, memory_ceiling("dram", dram, dram_kernel, dram_min, dram_max));
-    return dram;
 }
 
-void oclab_peak_ceilings(cJSON *profile, double llc_bytes)
+/* DRAM: the kernel with the highest pooled median of the DRAM rounds; returns it (0 when none). */
+static double dram_level(const cJSON *bw, cJSON *out)
+{
+    const cJSON *dram = cJSON_GetObjectItemCaseSensitive(bw, "dram");
+    const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(dram, "target_bytes");
+    const cJSON *k, *best = NULL;
+    cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(dram, "kernels"))
+        if (number(k, "n") >= 3 && (!best || number(k, "median") > number(best, "median")))
+            best = k;
+    if (!best)
+        return 0.0;
+    int n = cJSON_GetArraySize(sizes);
+    double first = n > 0 ? cJSON_GetArrayItem(sizes, 0)->valuedouble : 0.0;
+    cJSON *o = memory_ceiling("dram", number(best, "median"), best->string, first,
+                              n > 0 ? cJSON_GetArrayItem(sizes, n - 1)->valuedouble : 0.0);
+    cJSON_AddNumberToObject(o, "samples", number(best, "n"));
+    cJSON_AddNumberToObject(o, "sizes", n);
+    cJSON *spread = cJSON_AddObjectToObject(o, "spread");
+    static const char *const keys[] = {"min", "p10", "p90", "max", "cv"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cJSON_AddNumberToObject(spread, keys[i], number(best, keys[i]));
+    /* the configuration: the kernel's tuned point at the first DRAM size */
+    const cJSON *points = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(bw, "kernels"), best->string), "points");
+    const cJSON *p;
+    cJSON_ArrayForEach(p, points)
+        if (number(p, "target_bytes") == first) {
+            const cJSON *tuning = cJSON_GetObjectItemCaseSensitive(p, "tuning");
+            if (tuning)
+                cJSON_AddItemToObject(o, "tuning", cJSON_Duplicate(tuning, 1));
+        }
+    cJSON_AddItemToArray(out, o);
+    return number(best, "median");
+}
+
+void oclab_peak_ceilings(cJSON *profile)
 {
     cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(profile, "ceilings");
     cJSON *memory = cJSON_GetObjectItemCaseSensitive(ceilings, "memory");
@@ -108,22 +141,32 @@ void oclab_peak_ceilings(cJSON *profile, double llc_bytes)
     cJSON *ridges = cJSON_GetObjectItemCaseSensitive(profile, "ridges");
     const cJSON *meas = cJSON_GetObjectItemCaseSensitive(profile, "measurements");
     const cJSON *bw = cJSON_GetObjectItemCaseSensitive(meas, "bandwidth");
-    double dram = memory_ceilings(cJSON_GetObjectItemCaseSensitive(bw, "kernels"), llc_bytes, memory);
+    const cJSON *llc = cJSON_GetObjectItemCaseSensitive(bw, "llc");
+    double used = number(llc, "used_bytes");
+    cache_levels(cJSON_GetObjectItemCaseSensitive(bw, "kernels"), used > 0.0 ? used : 8.0 * 1024 * 1024,
+                 number(llc, "dram_from_bytes"), memory);
+    double dram = dram_level(bw, memory);
 
     const cJSON *prec;
     cJSON_ArrayForEach(prec, cJSON_GetObjectItemCaseSensitive(meas, "compute"))
     {
         const cJSON *g = cJSON_GetObjectItemCaseSensitive(prec, "gflops");
-        if (!g || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(prec, "verified")))
+        if (!g || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(prec, "verified")) ||
+            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(prec, "suspect")))
             continue;
         double gflops = number(g, "median");
         cJSON *c = cJSON_CreateObject();
         cJSON_AddStringToObject(c, "precision", prec->string);
         cJSON_AddNumberToObject(c, "gflops", gflops);
         cJSON_AddStringToObject(c, "unit", cJSON_GetObjectItemCaseSensitive(prec, "unit")->valuestring);
-        cJSON_AddNumberToObject(c, "vector_width", number(prec, "vector_width"));
-        cJSON_AddNumberToObject(c, "work_group", number(prec, "work_group"));
+        cJSON_AddStringToObject(c, "kernel", cJSON_GetObjectItemCaseSensitive(prec, "kernel")->valuestring);
+        static const char *const config[] = {"vector_width", "accumulators", "work_group", "groups", "iterations"};
+        for (size_t i = 0; i < sizeof config / sizeof config[0]; i++)
+            cJSON_AddNumberToObject(c, config[i], number(prec, config[i]));
         cJSON_AddStringToObject(c, "statistic", "median");
+        const cJSON *tuning = cJSON_GetObjectItemCaseSensitive(prec, "tuning");
+        if (tuning)
+            cJSON_AddItemToObject(c, "tuning", cJSON_Duplicate(tuning, 1));
         cJSON_AddItemToArray(compute, c);
         if (dram > 0.0) {
             cJSON *r = cJSON_CreateObject();

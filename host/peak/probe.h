@@ -1,9 +1,15 @@
 #ifndef OCLAB_HOST_PEAK_PROBE_H
 #define OCLAB_HOST_PEAK_PROBE_H
-/* The probes: short measurements of the device's bandwidth and f32 FMA throughput, sampled between a
- * decode kernel's samples so each kernel is compared with what the shared machine gave at that moment.
- * They run the peak's own kernels (probe.cl's streaming read, compute.cl), so they live beside them. */
+/* The probes: samples of what the device's bandwidth and f32 FMA throughput are at this moment, taken
+ * between a decode kernel's samples, so each kernel is also compared with what the shared machine gave
+ * it then. Each probe is as strong as the ceiling it stands in for: it runs the ceiling's own kernel in
+ * the configuration the profile records for it (the read kernel at the first DRAM size; the f32 compute
+ * kernel), so one probe sample is one launch of the ceiling's own length. A profile without those
+ * records (older, or a failed sweep) gets the device's start configuration, and the probe says it has no
+ * parity. */
 #include <stddef.h>
+
+#include <cjson/cJSON.h>
 
 #include "host/cl/context.h"
 #include "host/cl/timing.h"
@@ -12,18 +18,20 @@ typedef struct oclab_probe oclab_probe;
 typedef struct oclab_compute_probe oclab_compute_probe;
 
 /* ---- probe.c: the streaming-read probe ---- */
-cl_int oclab_probe_create(oclab_cl *cl, oclab_probe **probe);
-/* One short streaming read (a few ms) over a buffer beyond the LLC: GB/s, STREAM-counted. */
+cl_int oclab_probe_create(oclab_cl *cl, const cJSON *profile, oclab_probe **probe);
+/* One launch of the ceiling's read over the next cold copy: GB/s, STREAM-counted. */
 cl_int oclab_probe_sample(oclab_probe *probe, double *gbs);
 void oclab_probe_free(oclab_probe *probe);
 
 /* ---- probe_compute.c: the f32 FMA probe ---- */
-/* compute.cl's f32 FMA kernel in the configuration of the profile's f32 ceiling (VEC lanes, WG
- * work-items; 0: the device's preferred width, 64), launches of about 1 ms, verified once. */
-cl_int oclab_compute_probe_create(oclab_cl *cl, int vec, size_t wg, oclab_compute_probe **probe);
+cl_int oclab_compute_probe_create(oclab_cl *cl, const cJSON *profile, oclab_compute_probe **probe);
 /* One launch: GFLOP/s (FMA = 2 FLOPs). */
 cl_int oclab_compute_probe_sample(oclab_compute_probe *probe, double *gflops);
 void oclab_compute_probe_free(oclab_compute_probe *probe);
+
+/* {kernel, configuration, bytes or ops per launch, parity} of each probe, for measurements.probes. */
+cJSON *oclab_probe_json(const oclab_probe *probe);
+cJSON *oclab_compute_probe_json(const oclab_compute_probe *probe);
 
 /* The interleaved probes over one kernel's samples. */
 typedef struct {

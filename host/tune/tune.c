@@ -133,3 +133,20 @@ int oclab_tune(oclab_tuner *t, const oclab_tune_space *space, const oclab_tune_e
         oclab_tune_cache_put(t->cache, &key, space, &r);
     return 0;
 }
+
+void oclab_tune_failure_text(const cJSON *record, char *buf, size_t len)
+{
+    static const char *const words[OCLAB_TUNE_STATUSES] = {"ok", "kernel build failed", "launch failed",
+                                                           "wrong result", "crashed"};
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(record, "failures"), 0);
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(first, "status");
+    const cJSON *why = cJSON_GetObjectItemCaseSensitive(first, "why");
+    const cJSON *tried = cJSON_GetObjectItemCaseSensitive(record, "tried");
+    const char *word = "no candidate ran";
+    for (int i = 0; i < OCLAB_TUNE_STATUSES && cJSON_IsString(status); i++)
+        if (strcmp(status->valuestring, oclab_tune_status_name((oclab_tune_status)i)) == 0)
+            word = words[i];
+    snprintf(buf, len, "%d candidate%s tried; %s%s%s", cJSON_IsNumber(tried) ? tried->valueint : 0,
+             cJSON_IsNumber(tried) && tried->valueint == 1 ? "" : "s", word, cJSON_IsString(why) ? ": " : "",
+             cJSON_IsString(why) ? why->valuestring : "");
+}

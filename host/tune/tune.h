@@ -40,4 +40,8 @@ int oclab_tune(oclab_tuner *tuner, const oclab_tune_space *space, const oclab_tu
                const oclab_tune_opts *opts, const char *format, const char *shape_class, uint64_t source_hash,
                oclab_tune_outcome *out);
 
+/* One line on why a tuning found nothing, from its RECORD: "3 candidates tried; kernel build failed: ..."
+ * (the first failure's status and reason). */
+void oclab_tune_failure_text(const cJSON *record, char *buf, size_t len);
+
 #endif

@@ -24,17 +24,26 @@ static void test_cold_copies(void **state)
     memset(&info, 0, sizeof info);
     info.global_cache_bytes = 32u << 20;
     info.global_mem_bytes = 4ull << 30;
+    uint64_t llc = 32u << 20;
     /* 4 x 32 MiB = 128 MiB of copies: 25 MB -> 6, 1 MiB -> 128, 200 MB -> 1 */
-    assert_int_equal(oclab_cold_copies(&info, 11008ull * 4096 / 32 * 18), 6);
-    assert_int_equal(oclab_cold_copies(&info, 1u << 20), 128);
-    assert_int_equal(oclab_cold_copies(&info, 200000000), 1);
-    /* bounded by a quarter of global memory (1 GiB): 300 MiB -> 3 wanted... only 3 fit */
-    info.global_cache_bytes = 512u << 20;
-    assert_int_equal(oclab_cold_copies(&info, 300u << 20), 3);
+    assert_int_equal(oclab_cold_copies(&info, llc, 11008ull * 4096 / 32 * 18), 6);
+    assert_int_equal(oclab_cold_copies(&info, llc, 1u << 20), 128);
+    assert_int_equal(oclab_cold_copies(&info, llc, 200000000), 1);
+    /* bounded by a quarter of global memory (1 GiB): 300 MiB -> 7 wanted... only 3 fit */
+    assert_int_equal(oclab_cold_copies(&info, 512u << 20, 300u << 20), 3);
     /* more than the quarter: still one copy */
-    assert_int_equal(oclab_cold_copies(&info, 2ull << 30), 1);
+    assert_int_equal(oclab_cold_copies(&info, 512u << 20, 2ull << 30), 1);
     /* tiny operands are capped */
-    assert_int_equal(oclab_cold_copies(&info, 16), 1024);
+    assert_int_equal(oclab_cold_copies(&info, llc, 16), 1024);
+    /* a device that under-reports its cache (3.5 MiB for a 72 MB L2): the measured edge counts */
+    oclab_cl cl;
+    memset(&cl, 0, sizeof cl);
+    info.global_cache_bytes = 3584u << 10;
+    cl.info = &info;
+    cl.llc_bytes = 72000000;
+    assert_int_equal(oclab_cl_cold_copies(&cl, 25u << 20), 11); /* 288 MB / 25 MiB */
+    cl.llc_bytes = 0; /* never below the driver's figure */
+    assert_int_equal(oclab_cl_cold_copies(&cl, 1u << 20), 14);
 }
 
 static int parse(oclab_decode_opts *opts, int argc, char **argv)
@@ -212,6 +221,44 @@ static cl_int logged_marker(void *user, int rep, cl_event *first, cl_event *even
     return clEnqueueMarkerWithWaitList(l->cl->queue, 0, NULL, event);
 }
 
+/* With the ceilings' records in the profile, each probe runs the ceiling's own configuration. */
+static void test_probe_parity(void **state)
+{
+    (void)state;
+    oclab_device_list list = {0};
+    oclab_cl cl = {0};
+    oclab_verbosity = 0;
+    int opened = cl_fixture_open(&list, &cl);
+    if (opened != 0)
+        exit(opened);
+    cJSON *profile = cJSON_Parse(
+        "{\"measurements\": {\"compute\": {\"f32\": {\"verified\": true, \"vector_width\": 8, \"accumulators\": 10, "
+        "\"work_group\": 4, \"groups\": 2, \"iterations\": 1000}}, \"bandwidth\": {\"dram\": {\"target_bytes\": "
+        "[1048576]}, \"kernels\": {\"read\": {\"points\": [{\"target_bytes\": 1048576, \"verified\": true, "
+        "\"vector_width\": 4, \"work_group\": 1, \"groups\": 2, \"layout\": \"blocked\", \"vectors_per_item\": "
+        "32768, \"accumulators\": 4}]}}}}}");
+    oclab_probe *probe = NULL;
+    oclab_compute_probe *compute = NULL;
+    assert_int_equal(oclab_probe_create(&cl, profile, &probe), CL_SUCCESS);
+    assert_int_equal(oclab_compute_probe_create(&cl, profile, &compute), CL_SUCCESS);
+    cJSON *r = oclab_probe_json(probe), *c = oclab_compute_probe_json(compute);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "parity")));
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(r, "vector_width")->valueint, 4);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(r, "accumulators")->valueint, 4);
+    assert_true(cJSON_GetObjectItemCaseSensitive(r, "bytes")->valuedouble == 4.0 * 32768 * 2 * 4);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "parity")));
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(c, "accumulators")->valueint, 10);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(c, "iterations")->valueint, 1000);
+    assert_true(cJSON_GetObjectItemCaseSensitive(c, "ops")->valuedouble == 2.0 * 8 * 10 * 4 * 2 * 1000);
+    cJSON_Delete(r);
+    cJSON_Delete(c);
+    cJSON_Delete(profile);
+    oclab_probe_free(probe);
+    oclab_compute_probe_free(compute);
+    oclab_cl_close(&cl);
+    oclab_device_list_free(&list);
+}
+
 static void test_probe_on_device(void **state)
 {
     (void)state;
@@ -222,15 +269,18 @@ static void test_probe_on_device(void **state)
     int opened = cl_fixture_open(&list, &cl);
     if (opened != 0)
         exit(opened);
-    assert_int_equal(oclab_probe_create(&cl, &probe), CL_SUCCESS);
+    cJSON *profile = oclab_profile_new(cl.info);
+    assert_int_equal(oclab_probe_create(&cl, profile, &probe), CL_SUCCESS); /* no ceilings: no parity */
+    cJSON *described = oclab_probe_json(probe);
+    assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(described, "parity")));
+    cJSON_Delete(described);
     double gbs = 0.0;
     assert_int_equal(oclab_probe_sample(probe, &gbs), CL_SUCCESS);
     assert_true(gbs > 0.1 && gbs < 1e5);
-    cJSON *profile = oclab_profile_new(cl.info);
     oclab_device_opts dev_opts;
     oclab_device_opts_init(&dev_opts, "0:0");
     oclab_compute_probe *compute = NULL;
-    assert_int_equal(oclab_compute_probe_create(&cl, 0, 0, &compute), CL_SUCCESS); /* verified inside */
+    assert_int_equal(oclab_compute_probe_create(&cl, profile, &compute), CL_SUCCESS); /* verified inside */
     double gflops = 0.0;
     assert_int_equal(oclab_compute_probe_sample(compute, &gflops), CL_SUCCESS);
     assert_true(gflops > 0.01 && gflops < 1e6);
@@ -275,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_record),
         cmocka_unit_test(test_probe_on_device),
+        cmocka_unit_test(test_probe_parity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,17 +84,31 @@ static void test_suspect_rule(void **state)
 {
     (void)state;
     oclab_stats dev = {0}, host = {0};
+    const double overhead = 40e-6; /* POCL here, enqueue to finish */
     dev.median = 1.0e-3;
     host.median = 1.02e-3;
-    assert_false(oclab_timing_suspect(&dev, &host));
+    assert_false(oclab_timing_suspect(&dev, &host, overhead, 0));
     dev.median = 2.0e-3; /* events longer than the wall clock */
-    assert_true(oclab_timing_suspect(&dev, &host));
+    assert_true(oclab_timing_suspect(&dev, &host, overhead, 0));
     dev.median = 0.2e-3; /* events missing most of a long launch */
     host.median = 2.0e-3;
-    assert_true(oclab_timing_suspect(&dev, &host));
+    assert_true(oclab_timing_suspect(&dev, &host, overhead, 0));
+    dev.median = 0.9e-3; /* a loaded machine: the host waited twice the kernel for a core */
+    assert_false(oclab_timing_suspect(&dev, &host, overhead, 0));
     dev.median = 2e-6; /* short launches: host time is mostly launch cost */
     host.median = 50e-6;
-    assert_false(oclab_timing_suspect(&dev, &host));
+    assert_false(oclab_timing_suspect(&dev, &host, overhead, 0));
+    dev.median = 1e-9; /* rusticl 22.3: 1 ns events for a launch of 5 ms and 0.25 ms of overhead */
+    host.median = 5e-3;
+    assert_true(oclab_timing_suspect(&dev, &host, 0.25e-3, 0));
+    dev.median = 30e-6; /* events that miss a short launch by far more than its overhead */
+    host.median = 800e-6;
+    assert_true(oclab_timing_suspect(&dev, &host, overhead, 0));
+    /* by the host clock: suspect when the launch is mostly overhead */
+    host.median = 5e-3;
+    assert_false(oclab_timing_suspect(&dev, &host, 0.25e-3, 1));
+    host.median = 0.4e-3;
+    assert_true(oclab_timing_suspect(&dev, &host, 0.25e-3, 1));
 }
 
 static void test_atomic_write(void **state)

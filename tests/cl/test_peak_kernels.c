@@ -14,7 +14,9 @@
 
 #include "cl_fixture.h"
 #include "host/cl/device.h"
+#include "host/peak/compute.h"
 #include "host/peak/peak.h"
+#include "host/peak/stream.h"
 
 static oclab_device_list devices;
 static oclab_cl cl;
@@ -30,7 +32,7 @@ static void run_stream(const oclab_stream_shape *shape, float *x, float *y, floa
     cl_event event = NULL;
     oclab_stream_fill(x, N_FLOATS, 11);
     oclab_stream_fill(y, N_FLOATS, 12);
-    assert_int_equal(oclab_stream_build(&cl, shape->op, shape->vec, &program, &kernel), CL_SUCCESS);
+    assert_int_equal(oclab_stream_build(&cl, shape, &program, &kernel), CL_SUCCESS);
     assert_int_equal(oclab_cl_buffer(&cl, CL_MEM_READ_ONLY, N_FLOATS * sizeof(float), x, &dx), CL_SUCCESS);
     assert_int_equal(oclab_cl_buffer(&cl, CL_MEM_READ_ONLY, N_FLOATS * sizeof(float), y, &dy), CL_SUCCESS);
     assert_int_equal(oclab_cl_buffer(&cl, CL_MEM_READ_WRITE, N_FLOATS * sizeof(float), NULL, &dd), CL_SUCCESS);
@@ -59,8 +61,9 @@ static void test_stream_kernels_verify(void **state)
     char why[256];
     for (int op = 0; op < OCLAB_STREAM_OPS; op++) {
         for (int interleaved = 0; interleaved < 2; interleaved++) {
-            /* 4 groups x 8 items x 37 vectors of 4 (odd count: read's remainder loop runs), 3 passes */
-            oclab_stream_shape s = {(oclab_stream_op)op, 4, 8, 4, interleaved, 37, 3};
+            /* 4 groups x 8 items x 37 vectors of 4 (odd count: read's remainder loop runs), 3 passes, and
+             * read's accumulators both fewer and more than a work-item's 37 vectors split evenly */
+            oclab_stream_shape s = {(oclab_stream_op)op, 4, 8, 4, interleaved, 37, 3, interleaved ? 16 : 3};
             assert_true(oclab_stream_floats(&s) <= N_FLOATS);
             memset(out, 0xff, N_FLOATS * sizeof(float));
             run_stream(&s, x, y, out);
@@ -72,6 +75,17 @@ static void test_stream_kernels_verify(void **state)
             out[oclab_stream_items(&s) / 2] += 1.0f / 16.0f;
             assert_int_equal(oclab_stream_verify(&s, x, y, out, why, sizeof why), -1);
             assert_non_null(strstr(why, oclab_stream_op_name(s.op)));
+            if (s.op == OCLAB_STREAM_WRITE) /* normal floats only: nothing a device may flush to zero */
+                for (size_t i = 0; i < oclab_stream_floats(&s); i++)
+                    assert_true(fpclassify(out[i]) == FP_NORMAL);
+            /* a work-item's last vector left unwritten (a loop cut short) fails the sampled check too */
+            if (s.op != OCLAB_STREAM_READ) {
+                run_stream(&s, x, y, out);
+                size_t last = s.interleaved ? (oclab_stream_items(&s) * (s.per_wi - 1) + 1) * s.vec
+                                            : (s.per_wi * 2 - 1) * s.vec; /* work-item 1's last vector */
+                memset(&out[last], 0xff, sizeof(float));
+                assert_int_equal(oclab_stream_verify_sampled(&s, x, y, out, 0, why, sizeof why), -1);
+            }
         }
     }
     free(x);
@@ -87,7 +101,7 @@ static void test_stream_exact_passes(void **state)
     float *x = alloc_floats(), *y = alloc_floats(), *out = alloc_floats();
     char why[256];
     oclab_stream_fill(x, N_FLOATS, 11);
-    oclab_stream_shape s = {OCLAB_STREAM_READ, 16, 1, 2, 1, 128, 213583};
+    oclab_stream_shape s = {OCLAB_STREAM_READ, 16, 1, 2, 1, 128, 213583, 0};
     double most = 0.0; /* a work-item's magnitudes per pass (interleaved: vector k of item g at g + 2k) */
     for (size_t g = 0; g < 2; g++) {
         double mass = 0.0;
@@ -114,7 +128,7 @@ static void test_stream_exact_passes(void **state)
 static void test_stream_byte_counts(void **state)
 {
     (void)state;
-    oclab_stream_shape s = {OCLAB_STREAM_TRIAD, 16, 2, 3, 0, 10, 5};
+    oclab_stream_shape s = {OCLAB_STREAM_TRIAD, 16, 2, 3, 0, 10, 5, 0};
     assert_int_equal(oclab_stream_items(&s), 6);
     assert_int_equal(oclab_stream_floats(&s), 6 * 10 * 16);
     /* STREAM counting: 2 arrays read + 1 written, per pass */
@@ -154,8 +168,10 @@ static void test_compute_closed_form(void **state)
         if ((p == OCLAB_PREC_F64 && !info->has_fp64) || (p == OCLAB_PREC_F16 && !info->has_fp16))
             continue;
         int dot = p == OCLAB_PREC_I8 && info->has_int_dot;
+        int vec = dot ? 1 : p == OCLAB_PREC_I16 ? 16 : 4;
         for (cl_uint iters = 6; iters <= 7; iters++) { /* even and odd counts give different sums */
-            oclab_compute_shape s = {(oclab_precision)p, dot ? 1 : 4, dot, 4, 8, 2, iters};
+            /* 3 and 10 accumulators: the macro-repeated bodies at counts no power of two hides */
+            oclab_compute_shape s = {(oclab_precision)p, vec, dot, iters == 6 ? 3 : 10, 8, 2, iters, info->has_fma};
             memset(out, 0, sizeof out);
             run_compute(&s, out);
             int ok = oclab_compute_verify(&s, out, why, sizeof why);
@@ -169,18 +185,21 @@ static void test_compute_closed_form(void **state)
             ran++;
         }
     }
-    assert_true(ran >= 6); /* f32, int32, int8 at least, twice each */
+    assert_true(ran >= 8); /* f32, int32, int8, int16 at least, twice each */
 }
 
 static void test_compute_op_counts(void **state)
 {
     (void)state;
     /* FMA = 2 FLOPs per lane: 4 acc x 8 lanes x 10 iterations x (16 x 2) work-items x 2 */
-    oclab_compute_shape s = {OCLAB_PREC_F32, 8, 0, 4, 16, 2, 10};
+    oclab_compute_shape s = {OCLAB_PREC_F32, 8, 0, 4, 16, 2, 10, 1};
     assert_true(oclab_compute_ops(&s) == 2.0 * 4 * 8 * 10 * 32);
     /* an int8 dot of 4 lanes with accumulate = 8 ops */
-    oclab_compute_shape d = {OCLAB_PREC_I8, 1, 1, 4, 16, 2, 10};
+    oclab_compute_shape d = {OCLAB_PREC_I8, 1, 1, 4, 16, 2, 10, 0};
     assert_true(oclab_compute_ops(&d) == 8.0 * 4 * 10 * 32);
+    /* an int16 pair product with accumulate = 2 multiply-adds = 4 ops per 32-bit lane */
+    oclab_compute_shape q = {OCLAB_PREC_I16, 16, 0, 4, 16, 2, 10, 0};
+    assert_true(oclab_compute_ops(&q) == 4.0 * 16 * 4 * 10 * 32);
 }
 
 int main(void)
