@@ -19,7 +19,7 @@
 # Environment: OUT; OCLAB_OPENCL_DRIVER (an ICD library to register instead of searching for the
 # NVIDIA one); OCLAB_DRIVER_SEARCH_S (seconds for the last-resort search of the whole file system,
 # default 60, 0 skips it).
-set -euo pipefail
+set -Eeuo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 here=$repo/tests/gpu
 debs=$here/debs
@@ -138,7 +138,10 @@ finish() {
     say "all steps ok"
     exit 0
 }
-trap 'die "the script stopped (line $LINENO)"' EXIT
+# A command that fails where no step expected it: name the step and the line.
+err_line=
+trap 'err_line=$LINENO' ERR
+trap 'die "the script stopped at line ${err_line:-?} of $0"' EXIT
 
 step_check() {
     begin check 30
@@ -153,7 +156,7 @@ step_check() {
     [ "$(uname -m)" = x86_64 ] || die "the packages are for x86_64, this is $(uname -m)"
     # The Debian 12 OpenCL loader needs glibc 2.34.
     local glibc
-    glibc=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{ print $2 }')
+    glibc=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{ print $2 }') || true
     [ -n "$glibc" ] || die "cannot tell the C library's version (getconf GNU_LIBC_VERSION)"
     [ "$(printf '%s\n2.34\n' "$glibc" | sort -V | head -n1)" = 2.34 ] ||
         die "glibc $glibc is older than 2.34, which the Debian 12 OpenCL loader needs"
@@ -161,7 +164,7 @@ step_check() {
         echo "host $(uname -srm), glibc $glibc, $(nproc) cores"
         cmake --version | head -n1
         "$(command -v cc || command -v gcc || command -v clang)" --version | head -n1
-    } >>"$log_file" 2>&1
+    } >>"$log_file" 2>&1 || true
     if command -v nvidia-smi >/dev/null; then
         within nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem \
             --format=csv || say "nvidia-smi failed (not a step failure)"
@@ -265,10 +268,16 @@ find_driver() {
 
 step_driver() {
     begin driver $((search_s + 30))
-    driver=$(find_driver)
+    driver=$(find_driver) || true
     if [ -z "$driver" ]; then
+        # What the driver did bring, for whoever reads the log.
+        { ldconfig -p 2>/dev/null | grep -iE 'nvidia|libcuda' | head -n 20; } >>"$log_file" || true
+        local own
+        own=$(cd /etc/OpenCL/vendors 2>/dev/null && ls -- *.icd 2>/dev/null | tr '\n' ' ') || true
+        [ -n "$own" ] || die "no NVIDIA OpenCL driver (libnvidia-opencl.so*) found, and no other OpenCL" \
+            "driver in /etc/OpenCL/vendors to fall back to"
         say "no NVIDIA OpenCL driver (libnvidia-opencl.so.1) found: falling back to -d cpu with the" \
-            "machine's own OpenCL drivers ($(ls /etc/OpenCL/vendors 2>/dev/null | tr '\n' ' '))"
+            "machine's own OpenCL drivers ($own)"
         unset OCL_ICD_VENDORS
         device=${device:-cpu}
     else
