@@ -100,6 +100,15 @@ files=$(cd "$out" && find . -type f)
 ! grep -qE '^\./[^/]+/[^/]+/[^/]+/' <<<"$files" || fail "a file more than 2 folders down: $files"
 ! grep -qE '[^A-Za-z0-9._/-]' <<<"$files" || fail "a file name the device tool refuses: $files"
 
+# --- a run that fails does not stop the steps after it, and the script still exits non-zero (before the
+# --no-ctest run below, so the build keeps its tests).
+OUT=$TMP/out-d OCLAB_DRIVER_SEARCH_S=0 bash "$here/run.sh" --debs "$TMP/debs" --build "$build" \
+    --ctest-label layout -- --formats q5_k >"$TMP/d.out" 2>"$TMP/d.err" && fail "a failing oclab run passed"
+grep -q "^run.sh: FAILED at step run: oclab run exited non-zero (going on)" "$TMP/d.err" ||
+    fail "the failed run is not named: $(cat "$TMP/d.err")"
+grep -q "^run.sh: == ctest ok" "$TMP/d.err" || fail "ctest did not run after the failed run"
+grep -q "^run.sh: failed: run$" "$TMP/d.err" || fail "the summary does not name run"
+
 # --- no driver: the machine's own OpenCL drivers and -d cpu; OUT unset: a new folder, named at the end.
 OCLAB_DRIVER_SEARCH_S=0 bash "$here/run.sh" --debs "$TMP/debs" --build "$build" --no-ctest -- \
     --family gemv --formats q8_0 "${tiny[@]}" >"$TMP/b.out" 2>"$TMP/b.err" ||
@@ -111,7 +120,7 @@ out_b=$(sed -n 's/^run.sh: results in //p' "$TMP/b.err")
 [[ $out_b == "$TMP"/oclab-gpu.* ]] || fail "OUT unset: results in '$out_b', want a new folder in TMPDIR"
 expect_eq "kernels without a driver" "$(profile_check "$out_b" "")" "gemv/f32/clblast gemv/q8_0"
 
-# --- failures name their step.
+# --- a failure before run names its step and stops the script.
 OUT=$TMP/out-c bash "$here/run.sh" --debs "$TMP/nodebs" --build "$build" >"$TMP/c.out" 2>"$TMP/c.err" &&
     fail "run.sh without packages succeeded"
 grep -q "^run.sh: FAILED at step unpack: no packages in $TMP/nodebs: run tests/gpu/prepare.sh" "$TMP/c.err" ||
@@ -119,13 +128,6 @@ grep -q "^run.sh: FAILED at step unpack: no packages in $TMP/nodebs: run tests/g
 grep -q "^run.sh: failed: unpack$" "$TMP/c.err" || fail "the summary does not name unpack"
 grep -q "FAILED at step unpack" "$TMP/out-c/run.log" || fail "run.log does not name the failed step"
 [ ! -e "$TMP/out-c/oclab" ] || fail "steps after the failed one ran"
-# A run that fails does not stop the steps after it, and the script still exits non-zero.
-OUT=$TMP/out-d OCLAB_DRIVER_SEARCH_S=0 bash "$here/run.sh" --debs "$TMP/debs" --build "$build" \
-    --ctest-label layout -- --formats q5_k >"$TMP/d.out" 2>"$TMP/d.err" && fail "a failing oclab run passed"
-grep -q "^run.sh: FAILED at step run: oclab run exited non-zero (going on)" "$TMP/d.err" ||
-    fail "the failed run is not named: $(cat "$TMP/d.err")"
-grep -q "^run.sh: == ctest ok" "$TMP/d.err" || fail "ctest did not run after the failed run"
-grep -q "^run.sh: failed: run$" "$TMP/d.err" || fail "the summary does not name run"
 
 for bad in "--budget 0" "--budget" "--bogus" "--device"; do
     rc=0
