@@ -85,6 +85,23 @@ near ridge 295.34 0.01
 ok "gqa" cost attention --batch 4 --heads 64 --kv-heads 8 --head-dim 128 --context 4096 --kv q8_0 --spec a100 --json
 equals bytes_kv 35651584
 
+# H200 SXM (141 GB at 4.8 TB/s, dense f16 989.5 TFLOPS): the same GQA attention shape is memory-bound
+# with ridge 989500/4800 = 206.1; Llama-2-70B in f16 (137.4 GB of weights) fits with 10,905 tokens of
+# KV cache at 327,680 bytes each, where an 80 GB H100 fits none, and reads its weights in 28.63 ms.
+ok "h200 attention" cost attention --heads 32 --kv-heads 8 --head-dim 128 --context 4096 --spec h200 --json
+near ridge 206.146 0.001
+equals bytes 16793600
+near t_mem_s 3.4987e-06 0.0001e-06
+equals bound memory
+ok "h200 gemv" cost gemv --m 1 --n 8192 --k 8192 --weights f32 --spec h200 --json
+near ridge 13.958 0.001
+ok "h200 70b" model --model llama-2-70b --weights f16 --spec h200 --json
+equals weight_bytes 137426370560
+near ms_per_token 28.630 0.001
+equals max_context_tokens 10905
+ok "h100 70b" model --model llama-2-70b --weights f16 --spec h100-sxm --json
+equals max_context_tokens 0
+
 ok "qwen 7b 4090" model --model qwen1.5-7b --weights f16 --spec rtx-4090 --json
 keys $model_keys
 near ms_per_token 14.1 0.05

@@ -93,7 +93,7 @@ static void test_profile_roof(void **state)
 static void test_spec_sheets(void **state)
 {
     (void)state;
-    const char *names[] = {"a100", "h100-sxm", "rtx-4090", "ryzen9-7950x", "mi300x", "arc-a770", "apple-m1-max"};
+    const char *names[] = {"a100", "h100-sxm", "rtx-4090", "ryzen9-7950x", "mi300x", "arc-a770", "apple-m1-max", "h200"};
     char err[256];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         cJSON *spec = rl_spec_load(names[i], err, sizeof err);
@@ -114,6 +114,14 @@ static void test_spec_sheets(void **state)
     assert_int_equal(rl_spec_roof("rtx-4090", "f32", &roof, err, sizeof err), 0);
     assert_near(roof.gflops, 82580.0, 0);
     assert_near(roof.gbs, 1008.0, 0);
+    /* H200 SXM: the datasheet's sparse Tensor Core rates halved, FP32 and FP64 Tensor Core as printed. */
+    const char *h200_precisions[] = {"f64", "f32", "f16", "bf16", "int8"};
+    const double h200_gflops[] = {67000.0, 67000.0, 989500.0, 989500.0, 1979000.0};
+    for (size_t i = 0; i < sizeof h200_gflops / sizeof h200_gflops[0]; i++) {
+        assert_int_equal(rl_spec_roof("h200", h200_precisions[i], &roof, err, sizeof err), 0);
+        assert_near(roof.gflops, h200_gflops[i], 0);
+        assert_near(roof.gbs, 4800.0, 0);
+    }
     assert_int_equal(rl_spec_roof("no-such-device", "f32", &roof, err, sizeof err), -1);
     assert_int_equal(rl_spec_roof("a100", "f8", &roof, err, sizeof err), -1);
 }
