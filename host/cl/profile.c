@@ -62,6 +62,7 @@ cJSON *oclab_profile_new(const oclab_device_info *device)
     cJSON_AddObjectToObject(p, "measurements");
     cJSON_AddArrayToObject(p, "kernels");
     cJSON_AddArrayToObject(p, "skipped");
+    cJSON_AddArrayToObject(p, "warnings");
     return p;
 }
 
@@ -73,6 +74,20 @@ void oclab_profile_skip(cJSON *profile, const char *what, const char *reason)
     cJSON_AddStringToObject(item, "reason", reason);
     cJSON_AddItemToArray(skipped, item);
     oclab_log("skipped %s: %s", what, reason);
+}
+
+void oclab_profile_warn(cJSON *profile, const char *what, const char *detail)
+{
+    cJSON *warnings = cJSON_GetObjectItemCaseSensitive(profile, "warnings");
+    if (!cJSON_IsArray(warnings)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(profile, "warnings");
+        warnings = cJSON_AddArrayToObject(profile, "warnings");
+    }
+    cJSON *item = cJSON_CreateObject();
+    cJSON_AddStringToObject(item, "what", what);
+    cJSON_AddStringToObject(item, "detail", detail);
+    cJSON_AddItemToArray(warnings, item);
+    oclab_warn("%s: %s", what, detail);
 }
 
 int oclab_check_writable(const char *path)

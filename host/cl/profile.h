@@ -9,11 +9,15 @@
 #define OCLAB_PROFILE_SCHEMA "oclab.profile/1"
 
 /* schema, tool {version, git}, date (UTC ISO 8601), host, env {POCL_*, OCL_ICD_*, OCLAB_*}, device,
- * and empty ceilings {memory: [], compute: []}, ridges [], measurements {}, kernels [], skipped []. */
+ * and empty ceilings {memory: [], compute: []}, ridges [], measurements {}, kernels [], skipped [],
+ * warnings []. */
 cJSON *oclab_profile_new(const oclab_device_info *device);
 
 /* Records {what, reason} in skipped[] and logs it. */
 void oclab_profile_skip(cJSON *profile, const char *what, const char *reason);
+
+/* Records {what, detail} in warnings[] (made when missing) and logs it as a warning. */
+void oclab_profile_warn(cJSON *profile, const char *what, const char *detail);
 
 /* Writes DOC to PATH atomically. 0 ok; -1 with a one-line error naming the path and the reason. */
 int oclab_json_write_atomic(const char *path, const cJSON *doc);

@@ -399,7 +399,7 @@ static int measure_shape(oclab_decode_ctx *ctx, program_cache *cache,
             oclab_kernel_result r = {"attention", rl_format_name(s->kv), shape_json(s),
                                      variant_json(prog, s, tried[i], &cost, tried, tried_s, 0),
                                      NULL, NULL, (double)cost.flops_core, (double)cost.flops,
-                                     (double)cost.bytes, ctx->roof_f32, 0, e};
+                                     (double)cost.bytes, ctx->roof_f32, 0, e, NULL, NULL};
             oclab_decode_record(ctx, &r);
             goto cleanup;
         }
@@ -417,7 +417,7 @@ static int measure_shape(oclab_decode_ctx *ctx, program_cache *cache,
     oclab_kernel_result r = {"attention", rl_format_name(s->kv), shape_json(s),
                              variant_json(prog, s, tried[best], &cost, tried, tried_s, n > 1 ? n : 0),
                              &timing, &probe, (double)cost.flops_core, (double)cost.flops,
-                             (double)cost.bytes, ctx->roof_f32, 1, worst_error};
+                             (double)cost.bytes, ctx->roof_f32, 1, worst_error, NULL, NULL};
     oclab_decode_record(ctx, &r);
     oclab_log("%s: split %llu, %.1f us, %.1f GB/s", label, (unsigned long long)tried[best],
               timing.device.median * 1e6, (double)cost.bytes / timing.device.median / 1e9);

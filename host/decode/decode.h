@@ -89,11 +89,21 @@ typedef struct {
     rl_roof roof;        /* compute ceiling of the precision the kernel computes in + DRAM ceiling */
     int verified;
     double max_rel_error;
+    const char *roof_precision; /* the compute ceiling ROOF comes from ("f32", "int16"); NULL: "f32" */
+    cJSON *tuning;              /* how the variant was chosen (oclab_tune_outcome.record), taken over; or NULL */
 } oclab_kernel_result;
 
 /* Appends the DESIGN.md kernels[] entry (time_s, gflops, gbs, intensity, roof_gflops, efficiency,
- * probe_gbs, efficiency_vs_probe, bound, verified, max_rel_error, suspect flags) to ctx->profile. */
+ * probe_gbs, efficiency_vs_probe, bound, verified, max_rel_error, suspect flags, tuning) to ctx->profile.
+ * A kernel more than 5 % above its roof is reported (stderr and warnings[]) with the ceiling the evidence
+ * points at (roofline/place.h); one faster than the device's fastest cache level is implausible: it is
+ * reported and not placed. */
 void oclab_decode_record(oclab_decode_ctx *ctx, const oclab_kernel_result *result);
+
+/* After the families: a compute ceiling that some verified kernel beat is raised to that kernel's
+ * attained figure (a compute ceiling never sits below a kernel), its ridges follow, and every kernel
+ * placed against it is placed again; each raise is in warnings[]. */
+void oclab_decode_hold_ceilings(cJSON *profile);
 
 /* ---- gemv.c / attention.c: the families ---- */
 int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts);

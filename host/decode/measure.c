@@ -65,6 +65,7 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
         if (r != OCLAB_EXIT_OK)
             rc = r;
     }
+    oclab_decode_hold_ceilings(profile);
     oclab_tuner_close(&ctx.tuner);
     oclab_compute_probe_free(ctx.compute_probe);
     oclab_probe_free(ctx.probe);

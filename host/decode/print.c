@@ -59,6 +59,11 @@ void oclab_decode_print(const cJSON *profile)
                    str(k, "format"), shape, variant, err);
             continue;
         }
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k, "implausible"))) {
+            printf("%-9s %-6s %-22s %-18s  IMPLAUSIBLE: timed faster than any memory level (see warnings)\n",
+                   str(k, "family"), str(k, "format"), shape, variant);
+            continue;
+        }
         double ratio = num(k, "gbs_vs_clblast");
         if (!isnan(ratio))
             snprintf(vs, sizeof vs, "%.2f", ratio);
@@ -72,4 +77,6 @@ void oclab_decode_print(const cJSON *profile)
     }
     const cJSON *skipped = cJSON_GetObjectItemCaseSensitive(profile, "skipped"), *s;
     cJSON_ArrayForEach(s, skipped) printf("skipped: %s: %s\n", str(s, "what"), str(s, "reason"));
+    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(profile, "warnings"))
+        printf("warning: %s: %s\n", str(s, "what"), str(s, "detail"));
 }

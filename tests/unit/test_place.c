@@ -51,6 +51,34 @@ static void test_above_roof(void **state)
     assert_true(isnan(rl_place(1e9, 0.0, 1.0, roof).intensity));
 }
 
+/* Which ceiling a kernel above its roof points at: the DRAM ceiling of a slow minute (the probe of the
+ * moment read as much as the kernel), an under-measured DRAM ceiling, or a compute ceiling, which is
+ * then raised to the kernel. */
+static void test_bound_verdicts(void **state)
+{
+    (void)state;
+    rl_roof roof = {1000.0, 100.0};
+    char text[256];
+    double raise = -1.0;
+    rl_placement held = rl_place(1e9, 1e9, 1e9 / (1.04 * 100e9), roof); /* 104 GB/s: noise */
+    assert_int_equal(rl_check_bound(&held, roof, 0.0, &raise), RL_BOUND_HELD);
+    assert_true(raise == 0.0);
+    rl_placement mem = rl_place(1e9, 1e9, 1e9 / (120e9), roof); /* 120 GB/s over a 100 GB/s ceiling */
+    assert_int_equal(rl_check_bound(&mem, roof, 125.0, &raise), RL_BOUND_DRAM_MOMENT);
+    rl_bound_text(RL_BOUND_DRAM_MOMENT, &mem, roof, 125.0, text, sizeof text);
+    assert_non_null(strstr(text, "slow minute"));
+    assert_non_null(strstr(text, "125.0 GB/s"));
+    assert_int_equal(rl_check_bound(&mem, roof, 90.0, &raise), RL_BOUND_DRAM_LOW);
+    assert_int_equal(rl_check_bound(&mem, roof, 0.0, &raise), RL_BOUND_DRAM_LOW); /* no probe: no excuse */
+    rl_bound_text(RL_BOUND_DRAM_LOW, &mem, roof, 90.0, text, sizeof text);
+    assert_non_null(strstr(text, "20 % above the DRAM ceiling"));
+    rl_placement comp = rl_place(1200e9, 1e9, 1.0, roof); /* 1200 GFLOP/s at intensity 1200 */
+    assert_int_equal(rl_check_bound(&comp, roof, 500.0, &raise), RL_BOUND_COMPUTE_LOW);
+    assert_true(fabs(raise - 1200.0) < 1e-9);
+    rl_bound_text(RL_BOUND_COMPUTE_LOW, &comp, roof, 0.0, text, sizeof text);
+    assert_non_null(strstr(text, "compute ceiling is under-measured"));
+}
+
 static const char *profile_text =
     "{\"schema\":\"oclab.profile/1\",\"device\":{\"name\":\"test\",\"global_mem_bytes\":8000000000},"
     "\"ceilings\":{\"memory\":[{\"level\":\"l2\",\"gbs\":900},{\"level\":\"dram\",\"gbs\":60.5}],"
@@ -131,7 +159,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_memory_bound), cmocka_unit_test(test_compute_bound),
         cmocka_unit_test(test_above_roof),   cmocka_unit_test(test_profile_roof),
-        cmocka_unit_test(test_spec_sheets),
+        cmocka_unit_test(test_spec_sheets),  cmocka_unit_test(test_bound_verdicts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
