@@ -46,13 +46,25 @@ static void usage(void)
            "exit codes: 0 ok, 1 device/driver/verification failure, 2 bad input; see README.md\n");
 }
 
+/* "oclab COMMAND --help" (or -h, anywhere after the command word), "oclab help COMMAND": that
+ * command's usage on stdout. */
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         oclab_error("no command given (try oclab help)");
         return OCLAB_EXIT_USAGE;
     }
-    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    int help = !strcmp(argv[1], "help") && argc > 2;
+    const char *word = help ? argv[2] : argv[1];
+    if (!help && (!strcmp(word, "help") || !strcmp(word, "--help") || !strcmp(word, "-h"))) {
         usage();
         return OCLAB_EXIT_OK;
     }
@@ -60,9 +72,15 @@ int main(int argc, char **argv)
         printf("oclab %s (%s)\n", OCLAB_VERSION, OCLAB_GIT);
         return OCLAB_EXIT_OK;
     }
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 2, argv + 2);
-    oclab_error("unknown command '%s' (try oclab help)", argv[1]);
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(word, commands[i].name) != 0)
+            continue;
+        if (help || wants_help(argc, argv)) {
+            printf("usage: oclab %s\n", commands[i].usage);
+            return OCLAB_EXIT_OK;
+        }
+        return commands[i].run(argc - 2, argv + 2);
+    }
+    oclab_error("unknown command '%s' (try oclab help)", word);
     return OCLAB_EXIT_USAGE;
 }

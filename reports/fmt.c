@@ -14,13 +14,29 @@ char *rpt_fmt_num(double v, char *out, size_t out_len)
         snprintf(out, out_len, "%.0f", v);
     else if (a >= 10.0)
         snprintf(out, out_len, "%.1f", v);
-    else if (a >= 1.0)
+    else if (a >= 0.1)
         snprintf(out, out_len, "%.2f", v);
     else if (a >= 0.001)
         snprintf(out, out_len, "%.3g", v);
     else
         snprintf(out, out_len, "%.2e", v);
     return out;
+}
+
+char *rpt_fmt_count(double v, char *out, size_t out_len)
+{
+    static const struct {
+        double scale;
+        const char *unit;
+    } units[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "k"}};
+    char num[32];
+    for (size_t i = 0; isfinite(v) && i < sizeof units / sizeof units[0]; i++) {
+        if (fabs(v) >= units[i].scale) {
+            snprintf(out, out_len, "%s %s", rpt_fmt_num(v / units[i].scale, num, sizeof num), units[i].unit);
+            return out;
+        }
+    }
+    return rpt_fmt_num(v, out, out_len);
 }
 
 char *rpt_fmt_percent(double fraction, char *out, size_t out_len)

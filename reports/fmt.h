@@ -6,8 +6,12 @@
 
 #define RPT_DASH "-"
 
-/* Three significant figures for small values, no decimals from 100 up: 0.123, 5.25, 47.3, 1234. */
+/* For people: two decimals from 0.1 to 10, one from 10, none from 100 up, three significant figures
+ * below 0.1: 0.0123, 0.69, 5.25, 47.3, 1234. */
 char *rpt_fmt_num(double v, char *out, size_t out_len);
+
+/* A count with a decimal multiplier, three figures: "512", "12.3 k", "131 M", "6.61 B", "1.2 T". */
+char *rpt_fmt_count(double v, char *out, size_t out_len);
 
 /* A fraction as a percentage with one decimal: 0.6321 -> "63.2%". */
 char *rpt_fmt_percent(double fraction, char *out, size_t out_len);

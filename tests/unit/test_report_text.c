@@ -26,7 +26,12 @@ static void test_formats(void **state)
     assert_string_equal(rpt_fmt_num(1234.4, s, sizeof s), "1234");
     assert_string_equal(rpt_fmt_num(47.26, s, sizeof s), "47.3");
     assert_string_equal(rpt_fmt_num(5.8137, s, sizeof s), "5.81");
-    assert_string_equal(rpt_fmt_num(0.49976, s, sizeof s), "0.5");
+    assert_string_equal(rpt_fmt_num(0.49976, s, sizeof s), "0.50");
+    assert_string_equal(rpt_fmt_num(0.685654, s, sizeof s), "0.69");
+    assert_string_equal(rpt_fmt_num(0.0123456, s, sizeof s), "0.0123");
+    assert_string_equal(rpt_fmt_count(6.60708e9, s, sizeof s), "6.61 B");
+    assert_string_equal(rpt_fmt_count(131072000, s, sizeof s), "131 M");
+    assert_string_equal(rpt_fmt_count(512, s, sizeof s), "512");
     assert_string_equal(rpt_fmt_time(0.000189, s, sizeof s), "189 us");
     assert_string_equal(rpt_fmt_time(4.44e-3, s, sizeof s), "4.44 ms");
     assert_string_equal(rpt_fmt_bytes(33554432, s, sizeof s), "33.6 MB (33554432 B)");
