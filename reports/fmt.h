@@ -19,6 +19,9 @@ char *rpt_fmt_percent(double fraction, char *out, size_t out_len);
 /* Seconds in a readable unit: "812 ns", "45.3 us", "12.5 ms", "1.20 s". */
 char *rpt_fmt_time(double seconds, char *out, size_t out_len);
 
+/* A decimal byte size: "33.6 MB", "512 B". */
+char *rpt_fmt_size(double bytes, char *out, size_t out_len);
+
 /* Decimal byte sizes with the exact count: "25.2 GB (25165824000 B)"; "512 B" below 1 kB. */
 char *rpt_fmt_bytes(double bytes, char *out, size_t out_len);
 
