@@ -70,25 +70,16 @@ grep -qE '^  kernel +gemv f32 m=1 n=4096 k=4096 +89.9% +- +-  no longer verified
     check_fail "lost kernels: f32"
 
 # Bad input: exit 2, one line on stderr, nothing on stdout.
-bad() {
-    local label=$1 want=$2
-    shift 2
-    run "$@"
-    [ "$rc" = 2 ] || check_fail "$label: exit $rc, want 2"
-    [ "$(wc -l <"$TMP/err")" = 1 ] || check_fail "$label: stderr is '$(cat "$TMP/err")'"
-    grep -q -- "$want" "$TMP/err" || check_fail "$label: stderr '$(cat "$TMP/err")' lacks '$want'"
-    [ ! -s "$TMP/out" ] || check_fail "$label: stdout is '$(cat "$TMP/out")'"
-}
 printf '{"schema": "oclab.profile/1", "ceilings": ' >"$TMP/truncated.json"
-bad "different devices" "different devices" compare "$base" "$SRC/tests/data/profiles/rtx-4090.json"
-bad "unreadable" "cannot open $TMP/none.json" compare "$base" "$TMP/none.json"
-bad "malformed" "not valid JSON" compare "$TMP/truncated.json" "$base"
-bad "spec sheet" "not an oclab profile" compare "$SRC/devices/specs/a100.json" "$base"
-bad "one profile" "give two profiles" compare "$base"
-bad "three profiles" "unexpected argument" compare "$base" "$base" "$base"
-bad "tolerance" "--tolerance: 'x' is not a number" compare "$base" "$base" --tolerance x
-bad "negative tolerance" "out of range" compare "$base" "$base" --tolerance -5
-bad "unknown option" "unknown option '--html'" compare "$base" "$base" --html
+bad_input "different devices" "different devices" compare "$base" "$SRC/tests/data/profiles/rtx-4090.json"
+bad_input "unreadable" "cannot open $TMP/none.json" compare "$base" "$TMP/none.json"
+bad_input "malformed" "not valid JSON" compare "$TMP/truncated.json" "$base"
+bad_input "spec sheet" "not an oclab profile" compare "$SRC/devices/specs/a100.json" "$base"
+bad_input "one profile" "give two profiles" compare "$base"
+bad_input "three profiles" "unexpected argument" compare "$base" "$base" "$base"
+bad_input "tolerance" "--tolerance: 'x' is not a number" compare "$base" "$base" --tolerance x
+bad_input "negative tolerance" "out of range" compare "$base" "$base" --tolerance -5
+bad_input "unknown option" "unknown option '--html'" compare "$base" "$base" --html
 
 run compare --help
 [ "$rc" = 0 ] && grep -q '^usage: oclab compare BASE.json CURRENT.json' "$TMP/out" || check_fail "--help: exit $rc"

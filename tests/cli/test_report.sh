@@ -47,14 +47,8 @@ printf '{"schema": "oclab.profile/1", "ceilings": ' >"$TMP/truncated.json"
 printf '{"schema": "oclab.spec/1", "bandwidth_gbs": 100, "compute": {}}\n' >"$TMP/spec.json"
 printf '{"schema": "oclab.profile/1", "device": {"name": "x"}}\n' >"$TMP/noceil.json"
 bad() {
-    local label=$1 want=$2
-    shift 2
-    run "$@"
-    [ "$rc" = 2 ] || check_fail "$label: exit $rc, want 2"
-    [ "$(wc -l <"$TMP/err")" = 1 ] || check_fail "$label: stderr is '$(cat "$TMP/err")'"
-    grep -q -- "$want" "$TMP/err" || check_fail "$label: stderr '$(cat "$TMP/err")' lacks '$want'"
-    [ ! -s "$TMP/out" ] || check_fail "$label: stdout is '$(cat "$TMP/out")'"
-    [ ! -e "$TMP/bad" ] || check_fail "$label: $TMP/bad was created"
+    bad_input "$@"
+    [ ! -e "$TMP/bad" ] || check_fail "$1: $TMP/bad was created"
 }
 bad "missing file" "cannot open $TMP/nope.json" report "$data/pocl-cpu.json" "$TMP/nope.json" --out "$TMP/bad"
 bad "malformed JSON" "$TMP/truncated.json is not valid JSON" \

@@ -77,9 +77,7 @@ static void test_roofline_golden(void **state)
     (void)state;
     fixture_profile f;
     fixture_open(&f, "pocl-cpu.json", "pocl-cpu.json");
-    const rpt_profile *list[] = {&f.view};
-    char *svg = rpt_svg_roofline(list, 1, NULL, NULL);
-    assert_non_null(svg);
+    char *svg = fixture_roofline(&f);
     assert_golden(svg, "pocl-cpu-roofline.svg");
     free(svg);
     fixture_close(&f);

@@ -155,9 +155,7 @@ static void test_marks_say_family_format_batch(void **state)
     (void)state;
     fixture_profile f;
     fixture_open(&f, "pocl-cpu.json", "pocl-cpu.json");
-    const rpt_profile *list[] = {&f.view};
-    char *svg = rpt_svg_roofline(list, 1, NULL, NULL);
-    assert_non_null(svg);
+    char *svg = fixture_roofline(&f);
     assert_well_formed(svg);
     /* #3 gemv q4_0 M=1: a filled circle in q4_0's colour, the short variant in its tooltip. */
     char *m = mark_of(svg, 3);
@@ -209,12 +207,9 @@ static void test_marks_say_family_format_batch(void **state)
 static void test_crowded_profile_per_family(void **state)
 {
     (void)state;
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/devices/measured/pocl-3.1-epyc-zen5-2core.json", OCLAB_SOURCE_DIR);
-    cJSON *json = rl_json_load(path, err, sizeof err);
-    assert_non_null(json);
-    rpt_profile v;
-    assert_int_equal(rpt_profile_read(json, "full.json", &v, err, sizeof err), 0);
+    fixture_profile full;
+    fixture_open_measured(&full);
+    const rpt_profile v = full.view;
     assert_true(rpt_roofline_crowded(&v));
     const char *families[8];
     assert_int_equal(rpt_kernel_families(&v, families, 8), 2);
@@ -241,8 +236,7 @@ static void test_crowded_profile_per_family(void **state)
     fixture_open(&f, "pocl-cpu.json", "pocl-cpu.json");
     assert_false(rpt_roofline_crowded(&f.view));
     fixture_close(&f);
-    rpt_profile_free(&v);
-    cJSON_Delete(json);
+    fixture_close(&full);
 }
 
 static void test_sweep_chart(void **state)

@@ -16,7 +16,6 @@
 #include "reports/sections.h"
 #include "reports/view.h"
 #include "report_fixture.h"
-#include "roofline/profile.h"
 
 static void test_formats(void **state)
 {
@@ -208,15 +207,11 @@ static void test_device_markdown_and_html(void **state)
 static void test_full_run_summary_size(void **state)
 {
     (void)state;
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/devices/measured/pocl-3.1-epyc-zen5-2core.json", OCLAB_SOURCE_DIR);
-    cJSON *json = rl_json_load(path, err, sizeof err);
-    assert_non_null(json);
-    rpt_profile v;
-    assert_int_equal(rpt_profile_read(json, path, &v, err, sizeof err), 0);
-    assert_true(v.n_kernels >= 80);
+    fixture_profile full;
+    fixture_open_measured(&full);
+    assert_true(full.view.n_kernels >= 80);
     char *md, *html;
-    render(&v, &md, &html);
+    render(&full.view, &md, &html);
     assert_true(strlen(md) <= 8192);
     assert_non_null(strstr(md, "| gemv q4_0 M=1 |"));
     assert_non_null(strstr(md, "| attention q8_0 batch=1 |"));
@@ -224,8 +219,7 @@ static void test_full_run_summary_size(void **state)
     assert_null(strstr(md, "candidates"));
     free(md);
     free(html);
-    rpt_profile_free(&v);
-    cJSON_Delete(json);
+    fixture_close(&full);
 }
 
 static void test_compare_tables(void **state)
