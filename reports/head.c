@@ -130,15 +130,46 @@ static double vendor_figure(const cJSON *spec, int memory, const char *name)
     return cJSON_IsNumber(x) && x->valuedouble > 0.0 ? x->valuedouble : NAN;
 }
 
+/* How ceiling C was measured: every member of its profile entry but its name and value ("kernel=add",
+ * "bytes_min=...", "tuning.tried=12"), one per line, into OUT; "" when the profile says nothing more. */
+static void ceiling_details(const rpt_profile *v, int memory, const rpt_ceiling *c, char *out, size_t len)
+{
+    const char *name_key = memory ? "level" : "precision", *value_key = memory ? "gbs" : "gflops";
+    size_t used = 0;
+    out[0] = '\0';
+    const cJSON *entry, *item;
+    cJSON_ArrayForEach(entry, get(get(v->json, "ceilings"), memory ? "memory" : "compute"))
+    {
+        const cJSON *name = get(entry, name_key);
+        if (!cJSON_IsString(name) || strcmp(name->valuestring, c->name) != 0)
+            continue;
+        cJSON_ArrayForEach(item, entry)
+        {
+            if (!item->string || !strcmp(item->string, name_key) || !strcmp(item->string, value_key))
+                continue;
+            const cJSON *sub = cJSON_IsObject(item) ? item->child : item;
+            for (; sub && used + 1 < len; sub = cJSON_IsObject(item) ? sub->next : NULL) {
+                char text[256];
+                rpt_json_text(sub, sub->string, text, sizeof text);
+                int n = snprintf(out + used, len - used, "%s%s%s=%s\n", item->string, sub == item ? "" : ".",
+                                 sub == item ? "" : sub->string, text);
+                used = n > 0 && (size_t)n < len - used ? used + (size_t)n : len - 1;
+            }
+        }
+        return;
+    }
+}
+
 static void ceiling_row(rpt_table *t, const rpt_profile *v, const cJSON *spec, int memory, const rpt_ceiling *c)
 {
-    char a[32], b[32], p[32], r[32];
+    char a[32], b[32], p[32], r[32], details[1024];
     double vendor = spec ? vendor_figure(spec, memory, c->name) : NAN, ridge = NAN;
     for (int i = 0; !memory && i < v->n_ridges; i++)
         if (strcmp(v->ridges[i].precision, c->name) == 0)
             ridge = v->ridges[i].flop_per_byte;
     rpt_table_cell(t, "%s (%s)", c->name, memory ? "GB/s" : rpt_compute_unit(c->name));
-    rpt_table_cell(t, "%s", rpt_fmt_num(c->value, a, sizeof a));
+    ceiling_details(v, memory, c, details, sizeof details);
+    rpt_table_cell_detail(t, details[0] ? details : NULL, "%s", rpt_fmt_num(c->value, a, sizeof a));
     rpt_table_cell(t, "%s", rpt_fmt_num(vendor, b, sizeof b));
     rpt_table_cell(t, "%s", rpt_fmt_percent(c->value / vendor, p, sizeof p));
     rpt_table_cell(t, "%s", rpt_fmt_num(ridge, r, sizeof r));
@@ -150,10 +181,11 @@ static rpt_table *ceilings_table(const rpt_profile *v, const cJSON *spec)
                                  (const char *const[]){"ceiling", "measured", "vendor", "of vendor", "ridge (FLOP/byte)"});
     if (!t)
         return NULL;
-    rpt_table_set_note(t, spec ? "Medians of the samples; vendor: the spec sheet's peak; ridge: where the compute "
-                                 "ceiling meets the dram one."
-                               : "Medians of the samples; ridge: where the compute ceiling meets the dram one. No "
-                                 "spec sheet names this device, so no vendor figure.");
+    rpt_table_set_note(t, spec ? "Medians of the samples (in HTML, click one for how it was measured); vendor: the "
+                                 "spec sheet's peak; ridge: where the compute ceiling meets the dram one."
+                               : "Medians of the samples (in HTML, click one for how it was measured); ridge: where "
+                                 "the compute ceiling meets the dram one. No spec sheet names this device, so no "
+                                 "vendor figure.");
     for (int i = 0; i < v->n_memory; i++)
         ceiling_row(t, v, spec, 1, &v->memory[i]);
     for (int i = 0; i < v->n_compute; i++)

@@ -185,6 +185,10 @@ static void test_device_markdown_and_html(void **state)
         "<td>global_cache_bytes</td><td>33.6 MB (33554432 B)</td>",
         "<td>POCL_CACHE_DIR</td><td>/tmp/pocl-cache</td>",
         "<td>f32</td><td>468</td><td>GFLOP/s</td><td>16</td>",
+        /* How the dram ceiling was measured, behind its value: the profile's tuning object. */
+        "<td>dram (GB/s)</td><td><details><summary>80.5</summary><div class=\"detail\">time_s.median=0.01\n"
+        "bytes_min=268435456\nbytes_max=1073741824\nkernel=read\ntuning.source=cache\ntuning.tried=8\n"
+        "tuning.params=vector_width=16 work_group=64\ntuning.runner_up=vector_width=8\n</div>",
         "<summary>Bandwidth sweep: plateaus per STREAM kernel</summary>",
     };
     assert_contains_all(html, html_parts, sizeof html_parts / sizeof html_parts[0]);
