@@ -377,11 +377,12 @@ static void legend(roofline *r, const rpt_profile *const *v, int n)
         if (g.formats[N_FORMAT_COLORS])
             legend_mark(r, SHAPE_CIRCLE, rpt_format_color(""), 0, "other");
     }
-    if (g.single || g.batched) {
+    if (g.single || g.batched)
         heading(r, "Batch");
+    if (g.single)
         legend_mark(r, SHAPE_CIRCLE, NEUTRAL, 0, "filled: M = 1 (batch 1)");
+    if (g.batched)
         legend_mark(r, SHAPE_CIRCLE, NEUTRAL, 1, "hollow: M > 1 (batch > 1)");
-    }
     if (g.flagged) {
         rpt_point at = rpt_chart_legend_row(&r->c);
         rpt_buf_printf(r->c.b, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"6\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"/>",

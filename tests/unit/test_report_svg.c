@@ -231,6 +231,12 @@ static void test_crowded_profile_per_family(void **state)
     assert_non_null(strstr(one, ">Roofline, gemv: "));
     free(all);
     free(one);
+    /* Every attention kernel of the run has batch 1: its legend names no hollow mark. */
+    rpt_roofline_opts att = {"roofline-attention", "attention"};
+    one = rpt_svg_roofline(list, 1, NULL, &att);
+    assert_non_null(strstr(one, ">filled: M = 1 (batch 1)<"));
+    assert_null(strstr(one, ">hollow:"));
+    free(one);
     /* The few fixture kernels stay on one chart. */
     fixture_profile f;
     fixture_open(&f, "pocl-cpu.json", "pocl-cpu.json");
