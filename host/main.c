@@ -24,13 +24,17 @@ static const struct {
                            "      devices + peak + decode + report for each selected device (the main job)"},
     {"report", oclab_cmd_report, "report PROFILE.json... [--out DIR]\n"
                                  "      HTML + SVG + Markdown; several profiles -> comparison"},
-    {"model", oclab_cmd_model, "model (--model NAME | --config FILE) --weights FMT [--kv FMT] [--batch B]\n"
-                               "      [--context S] [--sweep-context] [--json] DEVICE\n"
-                               "      decode speed-of-light and tokens/s of a whole model"},
+    {"model", oclab_cmd_model, "model (--model NAME | --config FILE) --weights FMT [--kv f32|f16|bf16|q8_0]\n"
+                               "      [--batch B] [--context S] [--sweep-context] [--json] DEVICE\n"
+                               "      decode speed of light of a whole model, and with --profile the tokens/s its\n"
+                               "      measured kernels would deliver (expected)"},
     {"cost", oclab_cmd_cost, "cost gemv --m M --n N --k K --weights FMT [--act F] [--out F] [--tile-m T] [--json] DEVICE\n"
                              "  oclab cost attention --batch B --heads HQ --kv-heads HKV --head-dim D --context S\n"
-                             "       --kv FMT [--q F] [--out F] [--json] DEVICE\n"
-                             "      FLOPs, bytes, intensity and bound of one kernel shape"},
+                             "       --kv f32|f16|bf16|q8_0 [--q F] [--out F] [--json] DEVICE\n"
+                             "      FLOPs, bytes, intensity and bound of one kernel shape (F: f32, f16, bf16)"},
+    {"compare", oclab_cmd_compare, "compare BASE.json CURRENT.json [--tolerance PCT] [--markdown]\n"
+                                   "      what moved between two profiles of one device; exit 1 when a ceiling, a\n"
+                                   "      kernel's efficiency or a predicted tokens/s fell by more than PCT (5)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -43,7 +47,17 @@ static void usage(void)
            "--profile FILE\n"
            "device selection (-d SEL or $OCLAB_DEVICE): P:D, a name substring, cpu|gpu|accelerator, all\n"
            "common options: --kernels DIR (load kernels from disk), --max-time MS, -v (verbose), -q (quiet)\n"
-           "exit codes: 0 ok, 1 device/driver/verification failure, 2 bad input; see README.md\n");
+           "exit codes: 0 ok, 1 device/driver/verification failure (compare: a regression), 2 bad input\n");
+}
+
+/* "oclab COMMAND --help" (or -h, anywhere after the command word), "oclab help COMMAND": that
+ * command's usage on stdout. */
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return 1;
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -52,7 +66,9 @@ int main(int argc, char **argv)
         oclab_error("no command given (try oclab help)");
         return OCLAB_EXIT_USAGE;
     }
-    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    int help = !strcmp(argv[1], "help") && argc > 2;
+    const char *word = help ? argv[2] : argv[1];
+    if (!help && (!strcmp(word, "help") || !strcmp(word, "--help") || !strcmp(word, "-h"))) {
         usage();
         return OCLAB_EXIT_OK;
     }
@@ -60,9 +76,15 @@ int main(int argc, char **argv)
         printf("oclab %s (%s)\n", OCLAB_VERSION, OCLAB_GIT);
         return OCLAB_EXIT_OK;
     }
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 2, argv + 2);
-    oclab_error("unknown command '%s' (try oclab help)", argv[1]);
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(word, commands[i].name) != 0)
+            continue;
+        if (help || wants_help(argc, argv)) {
+            printf("usage: oclab %s\n", commands[i].usage);
+            return OCLAB_EXIT_OK;
+        }
+        return commands[i].run(argc - 2, argv + 2);
+    }
+    oclab_error("unknown command '%s' (try oclab help)", word);
     return OCLAB_EXIT_USAGE;
 }

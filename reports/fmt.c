@@ -14,13 +14,29 @@ char *rpt_fmt_num(double v, char *out, size_t out_len)
         snprintf(out, out_len, "%.0f", v);
     else if (a >= 10.0)
         snprintf(out, out_len, "%.1f", v);
-    else if (a >= 1.0)
+    else if (a >= 0.1)
         snprintf(out, out_len, "%.2f", v);
     else if (a >= 0.001)
         snprintf(out, out_len, "%.3g", v);
     else
         snprintf(out, out_len, "%.2e", v);
     return out;
+}
+
+char *rpt_fmt_count(double v, char *out, size_t out_len)
+{
+    static const struct {
+        double scale;
+        const char *unit;
+    } units[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "k"}};
+    char num[32];
+    for (size_t i = 0; isfinite(v) && i < sizeof units / sizeof units[0]; i++) {
+        if (fabs(v) >= units[i].scale) {
+            snprintf(out, out_len, "%s %s", rpt_fmt_num(v / units[i].scale, num, sizeof num), units[i].unit);
+            return out;
+        }
+    }
+    return rpt_fmt_num(v, out, out_len);
 }
 
 char *rpt_fmt_percent(double fraction, char *out, size_t out_len)
@@ -50,25 +66,36 @@ char *rpt_fmt_time(double s, char *out, size_t out_len)
     return out;
 }
 
-char *rpt_fmt_bytes(double b, char *out, size_t out_len)
+char *rpt_fmt_size(double b, char *out, size_t out_len)
 {
     static const struct {
         double scale;
         const char *unit;
-    } units[] = {{1e12, "TB"}, {1e9, "GB"}, {1e6, "MB"}, {1e3, "kB"}};
+    } units[] = {{1e12, "TB"}, {1e9, "GB"}, {1e6, "MB"}, {1e3, "kB"}, {1.0, "B"}};
     if (!isfinite(b) || b < 0.0) {
         snprintf(out, out_len, RPT_DASH);
         return out;
     }
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (b >= units[i].scale) {
-            char num[32];
-            rpt_fmt_num(b / units[i].scale, num, sizeof num);
-            snprintf(out, out_len, "%s %s (%.0f B)", num, units[i].unit, b);
-            return out;
-        }
-    }
-    snprintf(out, out_len, "%.0f B", b);
+    size_t i = 0;
+    while (i + 1 < sizeof units / sizeof units[0] && b < units[i].scale)
+        i++;
+    char num[32];
+    if (i + 1 == sizeof units / sizeof units[0])
+        snprintf(num, sizeof num, "%.0f", b);
+    else
+        rpt_fmt_num(b / units[i].scale, num, sizeof num);
+    snprintf(out, out_len, "%s %s", num, units[i].unit);
+    return out;
+}
+
+char *rpt_fmt_bytes(double b, char *out, size_t out_len)
+{
+    char size[32];
+    rpt_fmt_size(b, size, sizeof size);
+    if (isfinite(b) && b >= 1e3)
+        snprintf(out, out_len, "%s (%.0f B)", size, b);
+    else
+        snprintf(out, out_len, "%s", size);
     return out;
 }
 

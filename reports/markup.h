@@ -17,12 +17,14 @@ typedef struct {
     const char *row[2];       /* around a body row */
     const char *cell[2];      /* around a body cell */
     const char *end;          /* after the last row */
+    int html;                 /* row marks, cell details and folded tables are HTML's */
 } rpt_markup;
 
 /* OPEN, TEXT escaped, CLOSE. */
 void rpt_markup_text(rpt_buf *b, const rpt_markup *m, const char *open, const char *text, const char *close);
 
-/* Title, note (if any), then the rows or M->none. */
+/* Title, note (if any), then the rows or M->none. In HTML a marked row gets the mark as its class, a
+ * cell's detail unfolds from it (<details>), and a collapsed table folds under its title. */
 void rpt_markup_table(rpt_buf *b, const rpt_markup *m, const rpt_table *t);
 
 #endif

@@ -9,6 +9,7 @@
 #include "reports/doc.h"
 #include "reports/sections.h"
 #include "reports/svg.h"
+#include "reports/sweep.h"
 #include "reports/view.h"
 #include "reports/write.h"
 
@@ -58,27 +59,99 @@ static void set_free(file_set *s)
     free(s->text);
 }
 
-/* Renders DOC's HTML and Markdown and adds them with SVG under STEM. Takes ownership of SVG. */
-static void add_documents(file_set *s, const char *dir, const char *stem, char *svg, const char *title,
-                          const char *subtitle, const rpt_tables *tables)
+/* Up to this many charts per document: the roofline, one per family, the sweep. */
+#define MAX_FIGURES 8
+
+typedef struct {
+    rpt_figure items[MAX_FIGURES];
+    char ids[MAX_FIGURES][64], captions[MAX_FIGURES][512], files[MAX_FIGURES][160];
+    int n;
+    int failed;
+} figures;
+
+/* Adds chart SVG (taken; NULL marks the set failed) as STEM-SUFFIX.svg ("" suffix: STEM.svg). */
+static void add_figure(figures *f, const char *id, const char *stem, const char *suffix, const char *caption, char *svg)
 {
-    char svg_file[128];
-    snprintf(svg_file, sizeof svg_file, "%s.svg", stem);
-    if (!rpt_tables_ok(tables) || !svg) {
-        s->failed = 1;
+    if (!svg || f->n == MAX_FIGURES) {
+        f->failed = 1;
         free(svg);
         return;
     }
-    rpt_doc doc = {title, subtitle, svg, svg_file, tables};
-    set_add(s, dir, stem, "html", rpt_html(&doc));
-    set_add(s, dir, stem, "svg", svg);
-    set_add(s, dir, stem, "md", rpt_markdown(&doc));
+    int i = f->n++;
+    snprintf(f->ids[i], sizeof f->ids[i], "%s", id);
+    snprintf(f->captions[i], sizeof f->captions[i], "%s", caption);
+    snprintf(f->files[i], sizeof f->files[i], "%s%s%s.svg", stem, suffix[0] ? "-" : "", suffix);
+    f->items[i] = (rpt_figure){f->ids[i], f->captions[i], svg, f->files[i]};
+}
+
+static void figures_free(figures *f)
+{
+    for (int i = 0; i < f->n; i++)
+        free((char *)f->items[i].svg);
+    f->n = 0;
+}
+
+/* Renders DOC's HTML and Markdown and adds them, with each figure's SVG (handed over), under STEM:
+ * STEM.html, STEM.svg (the first figure), STEM.md, then the other figures. */
+static void add_documents(file_set *s, const char *dir, const char *stem, figures *f, rpt_doc *doc)
+{
+    doc->figures = f->items;
+    doc->n_figures = f->n;
+    if (f->failed || f->n == 0 || (doc->head && !rpt_tables_ok(doc->head)) || (doc->body && !rpt_tables_ok(doc->body))) {
+        s->failed = 1;
+        figures_free(f);
+        return;
+    }
+    set_add(s, dir, stem, "html", rpt_html(doc));
+    char **svg = malloc((size_t)f->n * sizeof *svg);
+    if (!svg) {
+        s->failed = 1;
+        figures_free(f);
+        return;
+    }
+    for (int i = 0; i < f->n; i++)
+        svg[i] = (char *)f->items[i].svg;
+    char *md = rpt_markdown(doc);
+    f->n = 0; /* the texts now belong to the file set */
+    set_add(s, dir, stem, "svg", svg[0]);
+    set_add(s, dir, stem, "md", md);
+    for (int i = 1; i < doc->n_figures; i++) {
+        char sub[192];
+        snprintf(sub, sizeof sub, "%.*s", (int)(strlen(doc->figures[i].file) - 4), doc->figures[i].file);
+        set_add(s, dir, sub, "svg", svg[i]);
+    }
+    free(svg);
 }
 
 static const char *json_string(const cJSON *obj, const char *key, const char *fallback)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
     return cJSON_IsString(item) ? item->valuestring : fallback;
+}
+
+static void device_figures(figures *f, const rpt_profile *v)
+{
+    const rpt_profile *one[] = {v};
+    add_figure(f, "roofline", v->slug, "",
+               "Every placed kernel: shape by family, colour by format, filled for M = 1 and hollow for M > 1, grey "
+               "crosses for baselines. Hover a mark for the kernel, its variant and its figures.",
+               rpt_svg_roofline(one, 1, NULL, NULL));
+    if (rpt_roofline_crowded(v)) {
+        const char *families[8];
+        int n = rpt_kernel_families(v, families, 8);
+        for (int i = 0; i < n; i++) {
+            char id[64], caption[160];
+            snprintf(id, sizeof id, "roofline-%s", families[i]);
+            snprintf(caption, sizeof caption, "The %s kernels alone, on the same roof.", families[i]);
+            rpt_roofline_opts opts = {id, families[i]};
+            add_figure(f, id, v->slug, id, caption, rpt_svg_roofline(one, 1, NULL, &opts));
+        }
+    }
+    if (rpt_sweep_present(v))
+        add_figure(f, "bandwidth-sweep", v->slug, "bandwidth",
+                   "Bandwidth against working set per STREAM kernel; the bands are the memory ceilings over the "
+                   "sizes they were taken from, the dashed line the last-level cache.",
+                   rpt_svg_sweep(v));
 }
 
 static void render_device(file_set *s, const char *dir, const rpt_profile *v)
@@ -89,23 +162,39 @@ static void render_device(file_set *s, const char *dir, const rpt_profile *v)
     snprintf(subtitle, sizeof subtitle, "Profile %s, measured %s on %s with oclab %s (%s).", v->source,
              json_string(v->json, "date", "(no date)"), json_string(v->json, "host", "(unknown host)"),
              json_string(tool, "version", "?"), json_string(tool, "git", "?"));
-    rpt_tables tables;
-    rpt_tables_init(&tables);
-    rpt_device_tables(v, &tables);
-    add_documents(s, dir, v->slug, rpt_svg_roofline(&v, 1, NULL), title, subtitle, &tables);
-    rpt_tables_free(&tables);
+    rpt_tables head, body;
+    rpt_tables_init(&head);
+    rpt_tables_init(&body);
+    rpt_head_tables(v, &head);
+    rpt_device_tables(v, &body);
+    figures f = {0};
+    device_figures(&f, v);
+    char html[128];
+    snprintf(html, sizeof html, "%s.html", v->slug);
+    rpt_doc doc = {.title = title, .subtitle = subtitle, .head = &head, .body = &body, .html_file = html};
+    add_documents(s, dir, v->slug, &f, &doc);
+    rpt_tables_free(&head);
+    rpt_tables_free(&body);
 }
 
 static void render_compare(file_set *s, const char *dir, const rpt_profile *const *v, int n)
 {
     char subtitle[128];
     snprintf(subtitle, sizeof subtitle, "%d devices, each from its own profile; the chart overlays their "
-                                        "rooflines and verified kernels.", n);
-    rpt_tables tables;
-    rpt_tables_init(&tables);
-    rpt_compare_tables(v, n, &tables);
-    add_documents(s, dir, "compare", rpt_svg_roofline(v, n, NULL), "oclab comparison", subtitle, &tables);
-    rpt_tables_free(&tables);
+                                        "rooflines and placed kernels.", n);
+    rpt_tables head, body;
+    rpt_tables_init(&head);
+    rpt_tables_init(&body);
+    rpt_compare_tables(v, n, &head, &body);
+    figures f = {0};
+    add_figure(&f, "roofline", "compare", "",
+               "Every device's ceilings and placed kernels: colour by device, shape by family, hollow for M > 1.",
+               rpt_svg_roofline(v, n, NULL, NULL));
+    rpt_doc doc = {.title = "oclab comparison", .subtitle = subtitle, .head = &head, .body = &body,
+                   .html_file = "compare.html"};
+    add_documents(s, dir, "compare", &f, &doc);
+    rpt_tables_free(&head);
+    rpt_tables_free(&body);
 }
 
 /* Makes each slug unique among the first I and distinct from "compare" by appending -2, -3 ... */

@@ -2,12 +2,14 @@
 #define OCLAB_REPORTS_REPORT_H
 /* oclab report: renders measured profiles ("oclab.profile/1", DESIGN.md "Profiles") as files.
  *
- * One profile   -> OUT_DIR/<slug>.html (self-contained: inline CSS and SVG), <slug>.svg (the roofline),
- *                  <slug>.md (GitHub Markdown linking the SVG). <slug> comes from device.name
- *                  ("pthread-skylake-avx512-amd-epyc-..."), made unique with -2, -3 ... when devices
- *                  share a name.
- * Several       -> each device's three files, plus compare.html, compare.md and compare.svg (every
- *                  device's roofline on one chart, a side-by-side table).
+ * One profile   -> OUT_DIR/<slug>.html (self-contained: inline CSS and SVG, no script), <slug>.svg (the
+ *                  roofline), <slug>.md (a GitHub Markdown summary linking the charts), then
+ *                  <slug>-roofline-<family>.svg per family when the roofline is crowded and
+ *                  <slug>-bandwidth.svg when the profile holds a bandwidth sweep. <slug> comes from
+ *                  device.name ("pthread-skylake-avx512-amd-epyc-..."), made unique with -2, -3 ... when
+ *                  devices share a name.
+ * Several       -> each device's files, plus compare.html, compare.svg (every device's roofline on one
+ *                  chart) and compare.md (side-by-side tables).
  *
  * Every profile is checked before anything is written, and the files are written all or nothing,
  * each atomically (temporary file + rename); OUT_DIR and missing parents are created.

@@ -1,40 +1,52 @@
-/* The tables of one device's report (sections.h). */
+/* The details of one device's report (sections.h). */
 #include "reports/sections.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/fmt.h"
 #include "reports/json_text.h"
-#include "reports/predict.h"
+#include "reports/svg.h"
 
 /* Long enough for a device's extension list. */
 #define CELL_MAX 8192
+#define MAX_FAMILIES 8
 
 static const cJSON *get(const cJSON *obj, const char *key)
 {
     return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
-void rpt_kernel_name(const rpt_kernel *k, char *out, size_t out_len)
+/* A number, or the median of a statistics object ({min, median, max}); NAN otherwise. */
+static double median_of(const cJSON *item)
 {
-    snprintf(out, out_len, "%s %s %s", k->family, k->format, k->shape);
+    const cJSON *m = cJSON_IsObject(item) ? get(item, "median") : item;
+    return cJSON_IsNumber(m) ? m->valuedouble : NAN;
 }
 
-/* A table titled TITLE with a NOTE under it; NULL when out of memory. */
-static rpt_table *noted_table(const char *title, int n_cols, const char *const *header, const char *note)
+void rpt_kernel_name(const rpt_kernel *k, char *out, size_t out_len)
+{
+    snprintf(out, out_len, "%s %s %s%s%s%s", k->family, k->format, k->shape, k->baseline[0] ? " (" : "",
+             k->baseline, k->baseline[0] ? ")" : "");
+}
+
+/* A table of the HTML report only, folded when COLLAPSED. */
+static rpt_table *detail_table(const char *title, int n_cols, const char *const *header, int collapsed)
 {
     rpt_table *t = rpt_table_new(title, n_cols, header);
-    if (t)
-        rpt_table_set_note(t, note);
+    if (t) {
+        t->html_only = 1;
+        t->collapsed = collapsed;
+    }
     return t;
 }
 
 /* A two-column table of the flat members of OBJ (nested ones flattened as "a.b" once). */
 static rpt_table *key_values(const char *title, const char *key_header, const cJSON *obj)
 {
-    rpt_table *t = rpt_table_new(title, 2, (const char *const[]){key_header, "value"});
+    rpt_table *t = detail_table(title, 2, (const char *const[]){key_header, "value"}, 1);
     if (!t)
         return NULL;
     char text[CELL_MAX];
@@ -54,130 +66,133 @@ static rpt_table *key_values(const char *title, const char *key_header, const cJ
     return t;
 }
 
-static rpt_table *run_table(const rpt_profile *v)
-{
-    rpt_table *t = rpt_table_new("Run", 2, (const char *const[]){"item", "value"});
-    if (!t)
-        return NULL;
-    const cJSON *tool = get(v->json, "tool");
-    const char *keys[][2] = {{"date", "date"}, {"host", "host"}};
-    char text[512];
-    rpt_table_cell(t, "profile");
-    rpt_table_cell(t, "%s", v->source);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        rpt_table_cell(t, "%s", keys[i][1]);
-        rpt_table_cell(t, "%s", rpt_json_text(get(v->json, keys[i][0]), NULL, text, sizeof text));
-    }
-    rpt_table_cell(t, "tool version");
-    rpt_table_cell(t, "%s", rpt_json_text(get(tool, "version"), NULL, text, sizeof text));
-    rpt_table_cell(t, "tool git commit");
-    rpt_table_cell(t, "%s", rpt_json_text(get(tool, "git"), NULL, text, sizeof text));
-    return t;
-}
-
-static rpt_table *ceilings_table(const rpt_profile *v)
-{
-    rpt_table *t = noted_table("Ceilings", 3, (const char *const[]){"ceiling", "value", "unit"},
-                               "Measured peaks (median of the samples): bandwidth per memory level, "
-                               "throughput per precision.");
-    if (!t)
-        return NULL;
-    char num[32];
-    for (int i = 0; i < v->n_memory; i++) {
-        rpt_table_cell(t, "memory %s", v->memory[i].name);
-        rpt_table_cell(t, "%s", rpt_fmt_num(v->memory[i].value, num, sizeof num));
-        rpt_table_cell(t, "GB/s");
-    }
-    for (int i = 0; i < v->n_compute; i++) {
-        rpt_table_cell(t, "compute %s", v->compute[i].name);
-        rpt_table_cell(t, "%s", rpt_fmt_num(v->compute[i].value, num, sizeof num));
-        rpt_table_cell(t, "%s", rpt_compute_unit(v->compute[i].name));
-    }
-    return t;
-}
-
-static rpt_table *ridges_table(const rpt_profile *v)
-{
-    rpt_table *t = noted_table("Ridge points", 4,
-                               (const char *const[]){"precision", "memory level", "FLOP/byte", "GFLOP/s"},
-                               "Kernels with a higher arithmetic intensity than the ridge are compute-bound.");
-    if (!t)
-        return NULL;
-    char a[32], b[32];
-    for (int i = 0; i < v->n_ridges; i++) {
-        const rpt_ridge *r = &v->ridges[i];
-        rpt_table_cell(t, "%s", r->precision);
-        rpt_table_cell(t, "%s", r->level);
-        rpt_table_cell(t, "%s", rpt_fmt_num(r->flop_per_byte, a, sizeof a));
-        rpt_table_cell(t, "%s", rpt_fmt_num(r->gflops, b, sizeof b));
-    }
-    return t;
-}
-
 static const char *bound_name(rpt_bound b)
 {
     return b == RPT_BOUND_MEMORY ? "memory" : b == RPT_BOUND_COMPUTE ? "compute" : RPT_DASH;
 }
 
-static rpt_table *kernels_table(const rpt_profile *v)
+/* "above roof, suspect", or "" when nothing is wrong with K. */
+static void flags_of(const rpt_kernel *k, char *out, size_t len)
 {
-    rpt_table *t = noted_table("Kernels", 15,
-                               (const char *const[]){"#", "family", "format", "shape", "variant", "median time",
-                                                     "GFLOP/s", "GB/s", "FLOP/byte", "roof GFLOP/s", "efficiency",
-                                                     "probe GB/s", "vs probe", "bound", "verified (max rel. error)"},
-                               "Efficiency = attained GFLOP/s / roof at the kernel's intensity; \"vs probe\" "
-                               "compares its GB/s with a streaming-read probe interleaved with its samples. "
-                               "Only verified kernels are placed on the chart.");
-    if (!t)
-        return NULL;
-    char c[8][32];
-    for (int i = 0; i < v->n_kernels; i++) {
-        const rpt_kernel *k = &v->kernels[i];
-        rpt_table_cell(t, "%d", i + 1);
-        rpt_table_cell(t, "%s", k->family);
-        rpt_table_cell(t, "%s", k->format);
-        rpt_table_cell(t, "%s", k->shape);
-        rpt_table_cell(t, "%s", k->variant[0] ? k->variant : RPT_DASH);
-        rpt_table_cell(t, "%s", rpt_fmt_time(k->time_median, c[0], sizeof c[0]));
-        rpt_table_cell(t, "%s", rpt_fmt_num(k->gflops, c[1], sizeof c[1]));
-        rpt_table_cell(t, "%s", rpt_fmt_num(k->gbs, c[2], sizeof c[2]));
-        rpt_table_cell(t, "%s", rpt_fmt_num(k->intensity, c[3], sizeof c[3]));
-        rpt_table_cell(t, "%s", rpt_fmt_num(k->roof_gflops, c[4], sizeof c[4]));
-        rpt_table_cell(t, "%s", rpt_fmt_percent(k->efficiency, c[5], sizeof c[5]));
-        rpt_table_cell(t, "%s", rpt_fmt_num(k->probe_gbs, c[6], sizeof c[6]));
-        rpt_table_cell(t, "%s", rpt_fmt_percent(k->efficiency_vs_probe, c[7], sizeof c[7]));
-        rpt_table_cell(t, "%s", bound_name(k->bound));
-        if (isfinite(k->max_rel_error))
-            rpt_table_cell(t, "%s (%.2e)", k->verified ? "yes" : "NO", k->max_rel_error);
-        else
-            rpt_table_cell(t, "%s", k->verified ? "yes" : "NO");
+    snprintf(out, len, "%s%s%s", !k->verified ? "invalid (failed verification) " : "",
+             k->verified && k->above_roof ? "above its roof " : "", k->verified && k->suspect ? "suspect" : "");
+    size_t n = strlen(out);
+    if (n > 0 && out[n - 1] == ' ')
+        out[n - 1] = '\0';
+}
+
+/* Verified kernels first, by decreasing efficiency; then the invalid ones in profile order. */
+static int by_efficiency(const void *pa, const void *pb)
+{
+    const rpt_kernel *a = *(const rpt_kernel *const *)pa, *b = *(const rpt_kernel *const *)pb;
+    if (a->verified != b->verified)
+        return b->verified - a->verified;
+    double ea = isfinite(a->efficiency) ? a->efficiency : -1.0, eb = isfinite(b->efficiency) ? b->efficiency : -1.0;
+    if (a->verified && ea != eb)
+        return ea < eb ? 1 : -1;
+    return a->index - b->index;
+}
+
+/* The kernels of V that are of FAMILY and (BASELINE) a baseline or ours, sorted; caller frees. */
+static int select_kernels(const rpt_profile *v, const char *family, int baseline, const rpt_kernel ***out)
+{
+    *out = calloc((size_t)(v->n_kernels > 0 ? v->n_kernels : 1), sizeof **out);
+    int n = 0;
+    for (int i = 0; *out && i < v->n_kernels; i++)
+        if ((baseline ? v->kernels[i].baseline[0] != 0 : v->kernels[i].baseline[0] == 0) &&
+            (!family || strcmp(v->kernels[i].family, family) == 0))
+            (*out)[n++] = &v->kernels[i];
+    if (*out)
+        qsort(*out, (size_t)n, sizeof **out, by_efficiency);
+    return *out ? n : -1;
+}
+
+static void kernel_row(rpt_table *t, const rpt_kernel *k)
+{
+    char c[8][32], flags[96];
+    flags_of(k, flags, sizeof flags);
+    if (flags[0])
+        rpt_table_row_class(t, "flag");
+    rpt_table_cell(t, "%d", k->index + 1);
+    rpt_table_cell(t, "%s", k->format);
+    rpt_table_cell(t, "%s", k->shape);
+    rpt_table_cell_detail(t, k->details[0] ? k->details : NULL, "%s", k->variant[0] ? k->variant : RPT_DASH);
+    rpt_table_cell(t, "%s", rpt_fmt_time(k->time_median, c[0], sizeof c[0]));
+    rpt_table_cell(t, "%s", rpt_fmt_num(k->gbs, c[1], sizeof c[1]));
+    rpt_table_cell(t, "%s", rpt_fmt_num(k->gflops, c[2], sizeof c[2]));
+    rpt_table_cell(t, "%s", rpt_fmt_num(k->intensity, c[3], sizeof c[3]));
+    rpt_table_cell(t, "%s", rpt_fmt_percent(k->efficiency, c[4], sizeof c[4]));
+    rpt_table_cell(t, "%s", rpt_fmt_percent(k->efficiency_vs_probe, c[5], sizeof c[5]));
+    rpt_table_cell(t, "%s", bound_name(k->bound));
+    rpt_table_cell(t, "%s", flags);
+}
+
+static rpt_table *family_table(const rpt_profile *v, const char *family)
+{
+    const rpt_kernel **list;
+    int n = select_kernels(v, family, 0, &list);
+    char title[96];
+    int verified = 0;
+    for (int i = 0; i < n; i++)
+        verified += list[i]->verified;
+    snprintf(title, sizeof title, "Kernels: %s (%d, %d verified)", family, n, verified);
+    rpt_table *t = n < 0 ? NULL
+                         : detail_table(title, 12,
+                                        (const char *const[]){"#", "format", "shape", "variant", "median time", "GB/s",
+                                                              "GFLOP/s", "FLOP/byte", "efficiency", "vs probe", "bound",
+                                                              "flags"},
+                                        0);
+    if (t) {
+        rpt_table_set_note(t, "By efficiency (attained / roof at the kernel's intensity); vs probe: against a "
+                              "streaming-read and an FMA probe interleaved with its samples. Click a variant for "
+                              "its parameters, clock and tuning. Invalid results are never placed on the chart.");
+        for (int i = 0; i < n; i++)
+            kernel_row(t, list[i]);
     }
+    free(list);
     return t;
 }
 
-static rpt_table *prediction_table(const rpt_profile *v)
+/* Our best verified kernel of the same family, format and shape as baseline B, or NULL. */
+static const rpt_kernel *ours_beside(const rpt_profile *v, const rpt_kernel *b)
 {
-    rpt_table *t = noted_table("Predicted decode (roofline speed of light)", 4,
-                               (const char *const[]){"model", "tokens/s", "ms/token", "bound"},
-                               "From the dram bandwidth and f32 compute ceilings (roofline/model.h): every weight "
-                               "and the KV cache read once per token. Real kernels reach a fraction of this.");
-    if (!t)
-        return NULL;
-    for (int i = 0; i < rpt_predict_count(); i++) {
-        rpt_prediction p;
-        char err[256], a[32], b[32];
-        int rc = rpt_predict(v, i, &p, err, sizeof err);
-        rpt_table_cell(t, "%s", p.label);
-        if (rc != 0) {
-            rpt_table_cell(t, "%s", RPT_DASH);
-            rpt_table_cell(t, "%s", RPT_DASH);
-            rpt_table_cell(t, "not predicted: %s", err);
-            continue;
-        }
-        rpt_table_cell(t, "%s", rpt_fmt_num(p.tokens_per_s, a, sizeof a));
-        rpt_table_cell(t, "%s", rpt_fmt_num(p.ms_per_token, b, sizeof b));
-        rpt_table_cell(t, "%s", p.compute_bound ? "compute" : "memory");
+    const rpt_kernel *best = NULL;
+    for (int i = 0; i < v->n_kernels; i++) {
+        const rpt_kernel *k = &v->kernels[i];
+        if (k->verified && !k->baseline[0] && strcmp(k->family, b->family) == 0 &&
+            strcmp(k->format, b->format) == 0 && strcmp(k->shape, b->shape) == 0 && (!best || k->gbs > best->gbs))
+            best = k;
     }
+    return best;
+}
+
+static rpt_table *baselines_table(const rpt_profile *v)
+{
+    const rpt_kernel **list;
+    int n = select_kernels(v, NULL, 1, &list);
+    rpt_table *t = n < 0 ? NULL
+                         : detail_table("Baselines (peer libraries on the same shapes)", 10,
+                                         (const char *const[]){"#", "library", "format", "shape", "median time", "GB/s",
+                                                               "efficiency", "ours: GB/s", "ours / baseline", "flags"},
+                                         0);
+    for (int i = 0; t && i < n; i++) {
+        const rpt_kernel *k = list[i], *ours = ours_beside(v, k);
+        char c[6][32], flags[96];
+        flags_of(k, flags, sizeof flags);
+        if (flags[0])
+            rpt_table_row_class(t, "flag");
+        rpt_table_cell(t, "%d", k->index + 1);
+        rpt_table_cell_detail(t, k->details[0] ? k->details : NULL, "%s", k->variant);
+        rpt_table_cell(t, "%s", k->format);
+        rpt_table_cell(t, "%s", k->shape);
+        rpt_table_cell(t, "%s", rpt_fmt_time(k->time_median, c[0], sizeof c[0]));
+        rpt_table_cell(t, "%s", rpt_fmt_num(k->gbs, c[1], sizeof c[1]));
+        rpt_table_cell(t, "%s", rpt_fmt_percent(k->efficiency, c[2], sizeof c[2]));
+        rpt_table_cell(t, "%s", rpt_fmt_num(ours ? ours->gbs : NAN, c[3], sizeof c[3]));
+        rpt_table_cell(t, "%s", rpt_fmt_num(ours ? ours->gbs / k->gbs : NAN, c[4], sizeof c[4]));
+        rpt_table_cell(t, "%s", flags);
+    }
+    free(list);
     return t;
 }
 
@@ -195,72 +210,172 @@ static rpt_table *skipped_table(const rpt_profile *v)
     return t;
 }
 
-/* An array of objects as a table: one column per key seen (first appearance order, at most
- * MAX_COLS), a nested statistics object shown by its median. */
-#define MAX_COLS 12
-static rpt_table *array_table(const char *title, const cJSON *array)
+/* measurements.bandwidth: each STREAM kernel's plateaus (the chart draws the points). */
+static rpt_table *bandwidth_table(const cJSON *m)
 {
-    const char *cols[MAX_COLS];
-    int n = 0;
-    const cJSON *row, *item;
-    cJSON_ArrayForEach(row, array) {
-        cJSON_ArrayForEach(item, row) {
-            int seen = 0;
-            for (int i = 0; i < n && !seen; i++)
-                seen = strcmp(cols[i], item->string) == 0;
-            if (!seen && n < MAX_COLS && item->string)
-                cols[n++] = item->string;
-        }
-    }
-    if (n == 0)
-        return rpt_table_new(title, 1, (const char *const[]){"value"});
-    /* A statistics object ({min, median, max, ...}) is shown by its median: say so in the header. */
-    char names[MAX_COLS][96];
-    const char *header[MAX_COLS];
-    for (int i = 0; i < n; i++) {
-        const cJSON *sample = get(array->child, cols[i]);
-        snprintf(names[i], sizeof names[i], cJSON_IsObject(sample) && get(sample, "median") ? "%s (median)" : "%s",
-                 cols[i]);
-        header[i] = names[i];
-    }
-    rpt_table *t = rpt_table_new(title, n, header);
+    rpt_table *t = detail_table("Bandwidth sweep: plateaus per STREAM kernel", 5,
+                                (const char *const[]){"kernel", "level", "GB/s", "sizes", "points"}, 1);
     if (!t)
         return NULL;
-    char text[1024];
-    cJSON_ArrayForEach(row, array) {
-        for (int i = 0; i < n; i++) {
-            const cJSON *cell = get(row, cols[i]);
-            const cJSON *median = cJSON_IsObject(cell) ? get(cell, "median") : NULL;
-            rpt_table_cell(t, "%s", rpt_json_text(median ? median : cell, cols[i], text, sizeof text));
+    const cJSON *counting = get(m, "counting");
+    if (cJSON_IsString(counting))
+        rpt_table_set_note(t, counting->valuestring);
+    const cJSON *kernel, *p;
+    char a[32], b[32], c[32];
+    cJSON_ArrayForEach(kernel, get(m, "kernels"))
+    {
+        cJSON_ArrayForEach(p, get(kernel, "plateaus"))
+        {
+            rpt_table_cell(t, "%s", kernel->string ? kernel->string : "?");
+            rpt_table_cell(t, "%s", rpt_json_text(get(p, "level"), NULL, a, sizeof a));
+            rpt_table_cell(t, "%s", rpt_fmt_num(median_of(get(p, "gbs")), a, sizeof a));
+            rpt_table_cell(t, "%s - %s", rpt_fmt_size(median_of(get(p, "bytes_min")), b, sizeof b),
+                           rpt_fmt_size(median_of(get(p, "bytes_max")), c, sizeof c));
+            rpt_table_cell(t, "%s", rpt_json_text(get(p, "points"), NULL, a, sizeof a));
         }
+    }
+    return t;
+}
+
+/* measurements.compute: one row per precision. */
+static rpt_table *compute_table(const cJSON *m)
+{
+    rpt_table *t = detail_table("Compute peaks", 7,
+                                (const char *const[]){"precision", "peak", "unit", "vector width", "accumulators",
+                                                      "work group", "cv"},
+                                0);
+    if (!t)
+        return NULL;
+    const cJSON *prec;
+    char a[32], b[32], c[32], d[32], e[32];
+    cJSON_ArrayForEach(prec, m)
+    {
+        rpt_table_cell(t, "%s", prec->string ? prec->string : "?");
+        rpt_table_cell(t, "%s", rpt_fmt_num(median_of(get(prec, "gflops")), a, sizeof a));
+        rpt_table_cell(t, "%s", prec->string ? rpt_compute_unit(prec->string) : RPT_DASH);
+        rpt_table_cell(t, "%s", rpt_json_text(get(prec, "vector_width"), NULL, b, sizeof b));
+        rpt_table_cell(t, "%s", rpt_json_text(get(prec, "accumulators"), NULL, c, sizeof c));
+        const cJSON *wg = get(prec, "work_group");
+        rpt_table_cell(t, "%s", rpt_json_text(wg ? wg : get(prec, "work_group_size"), NULL, d, sizeof d));
+        rpt_table_cell(t, "%s", rpt_fmt_percent(median_of(get(get(prec, "time_s"), "cv")), e, sizeof e));
+    }
+    return t;
+}
+
+/* measurements.attention_short_context: time and efficiency against the context length. */
+static rpt_table *short_context_table(const cJSON *m)
+{
+    rpt_table *t = detail_table("Attention at short contexts", 5,
+                                (const char *const[]){"context", "time", "GB/s", "efficiency", "split"}, 0);
+    if (!t)
+        return NULL;
+    char note[512], shape[256], a[32], b[32];
+    const cJSON *key = get(m, "efficiency");
+    snprintf(note, sizeof note, "Shape %s. Launch overhead %s (one launch at S = 1); %s reaches 50%% at S = %s.",
+             rpt_json_text(get(m, "shape"), NULL, shape, sizeof shape), rpt_fmt_time(median_of(get(m, "launch_overhead_s")),
+                                                                                     a, sizeof a),
+             cJSON_IsString(key) ? key->valuestring : "efficiency", rpt_fmt_num(median_of(get(m, "s_half_efficiency")), b,
+                                                                                  sizeof b));
+    rpt_table_set_note(t, note);
+    const cJSON *p;
+    cJSON_ArrayForEach(p, get(m, "points"))
+    {
+        char c[5][32];
+        rpt_table_cell(t, "%s", rpt_json_text(get(p, "context"), NULL, c[0], sizeof c[0]));
+        rpt_table_cell(t, "%s", rpt_fmt_time(median_of(get(p, "time_s")), c[1], sizeof c[1]));
+        rpt_table_cell(t, "%s", rpt_fmt_num(median_of(get(p, "gbs")), c[2], sizeof c[2]));
+        rpt_table_cell(t, "%s", rpt_fmt_percent(median_of(get(p, cJSON_IsString(key) ? key->valuestring : "efficiency")),
+                                                c[3], sizeof c[3]));
+        rpt_table_cell(t, "%s", rpt_json_text(get(p, "split"), NULL, c[4], sizeof c[4]));
+    }
+    return t;
+}
+
+/* The two fastest verified candidates' median times of a tuning entry. */
+static void best_two(const cJSON *candidates, double *best, double *second)
+{
+    *best = *second = INFINITY;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, candidates)
+    {
+        double s = median_of(get(c, "median_s"));
+        if (!cJSON_IsTrue(get(c, "verified")) || !(s > 0.0))
+            continue;
+        if (s < *best) {
+            *second = *best;
+            *best = s;
+        } else if (s < *second) {
+            *second = s;
+        }
+    }
+}
+
+/* measurements.gemv_tuning: what each search chose and by how much it beat the runner-up. */
+static rpt_table *tuning_table(const cJSON *m)
+{
+    rpt_table *t = detail_table("GEMV tuning", 6,
+                                (const char *const[]){"format", "M", "shape", "chosen", "candidates", "best / runner-up"},
+                                1);
+    if (!t)
+        return NULL;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, m)
+    {
+        char a[32], b[32], shape[128], chosen[96], full[1024], x[32], y[32];
+        double best, second;
+        best_two(get(e, "candidates"), &best, &second);
+        rpt_variant_text(get(e, "chosen"), chosen, sizeof chosen);
+        rpt_table_cell(t, "%s", rpt_json_text(get(e, "format"), NULL, a, sizeof a));
+        rpt_table_cell(t, "%s", rpt_json_text(get(e, "m"), NULL, b, sizeof b));
+        rpt_table_cell(t, "%s", rpt_json_text(get(e, "shape"), NULL, shape, sizeof shape));
+        rpt_table_cell_detail(t, rpt_json_text(get(e, "chosen"), NULL, full, sizeof full), "%s", chosen);
+        rpt_table_cell(t, "%d", cJSON_GetArraySize(get(e, "candidates")));
+        rpt_table_cell(t, "%s / %s", rpt_fmt_time(isfinite(best) ? best : NAN, x, sizeof x),
+                       rpt_fmt_time(isfinite(second) ? second : NAN, y, sizeof y));
     }
     return t;
 }
 
 static void measurement_tables(const rpt_profile *v, rpt_tables *list)
 {
-    const cJSON *m = get(v->json, "measurements");
     const cJSON *item;
     char title[256];
-    cJSON_ArrayForEach(item, m) {
-        snprintf(title, sizeof title, "Measurement: %s", item->string ? item->string : "?");
-        const cJSON *first = cJSON_IsArray(item) ? item->child : NULL;
-        if (first && cJSON_IsObject(first))
-            rpt_tables_add(list, array_table(title, item));
-        else if (cJSON_IsObject(item))
+    cJSON_ArrayForEach(item, get(v->json, "measurements")) {
+        const char *name = item->string ? item->string : "?";
+        if (strcmp(name, "bandwidth") == 0 && cJSON_IsObject(get(item, "kernels")))
+            rpt_tables_add(list, bandwidth_table(item));
+        else if (strcmp(name, "compute") == 0 && cJSON_IsObject(item))
+            rpt_tables_add(list, compute_table(item));
+        else if (strcmp(name, "attention_short_context") == 0 && cJSON_IsObject(item))
+            rpt_tables_add(list, short_context_table(item));
+        else if (strcmp(name, "gemv_tuning") == 0 && cJSON_IsArray(item))
+            rpt_tables_add(list, tuning_table(item));
+        else if (cJSON_IsObject(item)) {
+            snprintf(title, sizeof title, "Measurement: %s", name);
             rpt_tables_add(list, key_values(title, "key", item));
+        }
     }
 }
 
 void rpt_device_tables(const rpt_profile *v, rpt_tables *list)
 {
-    rpt_tables_add(list, run_table(v));
-    rpt_tables_add(list, key_values("Device", "property", get(v->json, "device")));
-    rpt_tables_add(list, ceilings_table(v));
-    rpt_tables_add(list, ridges_table(v));
-    rpt_tables_add(list, kernels_table(v));
-    rpt_tables_add(list, prediction_table(v));
-    rpt_tables_add(list, skipped_table(v));
+    const char *families[MAX_FAMILIES];
+    int n = 0, baselines = 0;
+    for (int i = 0; i < v->n_kernels; i++) {
+        const rpt_kernel *k = &v->kernels[i];
+        int seen = k->baseline[0] != 0;
+        baselines += seen;
+        for (int j = 0; j < n && !seen; j++)
+            seen = strcmp(families[j], k->family) == 0;
+        if (!seen && n < MAX_FAMILIES)
+            families[n++] = k->family;
+    }
+    for (int f = 0; f < n; f++)
+        rpt_tables_add(list, family_table(v, families[f]));
+    if (baselines > 0)
+        rpt_tables_add(list, baselines_table(v));
     measurement_tables(v, list);
+    rpt_tables_add(list, skipped_table(v));
+    rpt_tables_add(list, key_values("Device identity", "property", get(v->json, "device")));
     rpt_tables_add(list, key_values("Environment", "variable", get(v->json, "env")));
 }

@@ -44,29 +44,72 @@ void rpt_table_set_note(rpt_table *t, const char *note)
     t->failed |= t->note == NULL;
 }
 
-void rpt_table_cell(rpt_table *t, const char *fmt, ...)
+/* Appends a cell of text FMT/AP with DETAIL (may be NULL). */
+static void add_cell(rpt_table *t, const char *detail, const char *fmt, va_list ap)
 {
     if (t->failed)
         return;
     if (t->n_cells == t->cap_cells) {
         size_t cap = t->cap_cells ? 2 * t->cap_cells : 64;
         char **cells = realloc(t->cells, cap * sizeof *cells);
-        if (!cells) {
+        if (cells)
+            t->cells = cells;
+        char **details = cells ? realloc(t->details, cap * sizeof *details) : NULL;
+        if (details)
+            t->details = details;
+        if (!cells || !details) {
             t->failed = 1;
             return;
         }
-        t->cells = cells;
         t->cap_cells = cap;
     }
-    va_list ap;
-    va_start(ap, fmt);
     char *cell = vformat(fmt, ap);
-    va_end(ap);
-    if (!cell) {
+    char *more = detail ? strdup(detail) : NULL;
+    if (!cell || (detail && !more)) {
+        free(cell);
+        free(more);
         t->failed = 1;
         return;
     }
+    t->details[t->n_cells] = more;
     t->cells[t->n_cells++] = cell;
+}
+
+void rpt_table_cell(rpt_table *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_cell(t, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void rpt_table_cell_detail(rpt_table *t, const char *detail, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_cell(t, detail, fmt, ap);
+    va_end(ap);
+}
+
+void rpt_table_row_class(rpt_table *t, const char *cls)
+{
+    int row = (int)(t->n_cells / (size_t)t->n_cols);
+    if (t->failed)
+        return;
+    if (row >= t->cap_rows) {
+        int cap = row + 64;
+        char **rows = realloc(t->row_class, (size_t)cap * sizeof *rows);
+        if (!rows) {
+            t->failed = 1;
+            return;
+        }
+        memset(rows + t->cap_rows, 0, (size_t)(cap - t->cap_rows) * sizeof *rows);
+        t->row_class = rows;
+        t->cap_rows = cap;
+    }
+    free(t->row_class[row]);
+    t->row_class[row] = strdup(cls);
+    t->failed |= t->row_class[row] == NULL;
 }
 
 int rpt_table_rows(const rpt_table *t)
@@ -80,16 +123,33 @@ const char *rpt_table_at(const rpt_table *t, int row, int col)
     return i < t->n_cells ? t->cells[i] : "";
 }
 
+const char *rpt_table_detail_at(const rpt_table *t, int row, int col)
+{
+    size_t i = (size_t)row * (size_t)t->n_cols + (size_t)col;
+    return i < t->n_cells ? t->details[i] : NULL;
+}
+
+const char *rpt_table_class_of(const rpt_table *t, int row)
+{
+    return row < t->cap_rows ? t->row_class[row] : NULL;
+}
+
 void rpt_table_free(rpt_table *t)
 {
     if (!t)
         return;
     for (int i = 0; t->header && i < t->n_cols; i++)
         free(t->header[i]);
-    for (size_t i = 0; i < t->n_cells; i++)
+    for (size_t i = 0; i < t->n_cells; i++) {
         free(t->cells[i]);
+        free(t->details[i]);
+    }
+    for (int i = 0; i < t->cap_rows; i++)
+        free(t->row_class[i]);
     free(t->header);
     free(t->cells);
+    free(t->details);
+    free(t->row_class);
     free(t->title);
     free(t->note);
     free(t);

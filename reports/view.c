@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/json_text.h"
+
 static const cJSON *get(const cJSON *obj, const char *key)
 {
     return cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -121,16 +123,71 @@ static int read_ridges(const cJSON *array, rpt_profile *v)
     return 0;
 }
 
-static void read_kernel(const cJSON *k, rpt_kernel *out)
+/* A count of 1 (no unrolling, no split) says nothing and is left out. */
+void rpt_variant_text(const cJSON *variant, char *out, size_t out_len)
 {
+    static const struct {
+        const char *key, *abbrev;
+        int skip_one;
+    } keys[] = {{"rows_per_item", "r", 0}, {"tile", "t", 0},   {"work_group", "wg", 0}, {"vector_width", "v", 0},
+                {"unroll", "u", 1},        {"lanes", "l", 1},  {"split", "s", 1},       {"group", "g", 1}};
+    size_t used = 0;
+    out[0] = '\0';
+    const cJSON *layout = get(variant, "layout");
+    if (cJSON_IsString(layout) && strlen(layout->valuestring) <= 16)
+        used += (size_t)snprintf(out, out_len, "%s", layout->valuestring);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && used < out_len; i++) {
+        double v = number(variant, keys[i].key);
+        if (isnan(v) || (keys[i].skip_one && v == 1.0))
+            continue;
+        used += (size_t)snprintf(out + used, out_len - used, "%s%s%.0f", used ? " " : "", keys[i].abbrev, v);
+    }
+    if (cJSON_IsTrue(get(variant, "fold_scale")) && used < out_len)
+        used += (size_t)snprintf(out + used, out_len - used, "%sfold", used ? " " : "");
+    if (used == 0)
+        members_text(variant, out, out_len);
+}
+
+/* Appends "PREFIX KEY=TEXT\n" for ITEM, cut to fit. */
+static void detail(const cJSON *item, const char *prefix, char *out, size_t out_len)
+{
+    size_t used = strlen(out);
+    char text[512];
+    rpt_json_text(item, item->string, text, sizeof text);
+    if (used + 1 < out_len)
+        snprintf(out + used, out_len - used, "%s%s=%s\n", prefix, item->string ? item->string : "?", text);
+}
+
+static void details_of(const cJSON *obj, const char *prefix, char *out, size_t out_len)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, obj)
+        detail(item, prefix, out, out_len);
+}
+
+static void read_kernel(const cJSON *k, int index, rpt_kernel *out)
+{
+    out->index = index;
     string(k, "family", "?", out->family, sizeof out->family);
-    /* A peer library's result (e.g. CLBlast beside our GEMV) is shown under the peer's name. */
-    const cJSON *baseline = get(k, "baseline");
-    if (cJSON_IsString(baseline))
-        snprintf(out->family, sizeof out->family, "%s", baseline->valuestring);
+    string(k, "baseline", "", out->baseline, sizeof out->baseline);
     string(k, "format", "?", out->format, sizeof out->format);
-    members_text(get(k, "shape"), out->shape, sizeof out->shape);
-    members_text(get(k, "variant"), out->variant, sizeof out->variant);
+    const cJSON *shape = get(k, "shape"), *variant = get(k, "variant");
+    members_text(shape, out->shape, sizeof out->shape);
+    out->batch = number(shape, get(shape, "m") ? "m" : "batch");
+    if (out->baseline[0]) {
+        const cJSON *routine = get(variant, "routine");
+        snprintf(out->variant, sizeof out->variant, "%s%s%s", out->baseline, cJSON_IsString(routine) ? " " : "",
+                 cJSON_IsString(routine) ? routine->valuestring : "");
+    } else {
+        rpt_variant_text(variant, out->variant, sizeof out->variant);
+    }
+    out->details[0] = '\0';
+    details_of(variant, "", out->details, sizeof out->details);
+    static const char *const keys[] = {"clock", "reps", "drift", "probe_spread", "max_rel_error"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (get(k, keys[i]))
+            detail(get(k, keys[i]), "", out->details, sizeof out->details);
+    details_of(get(k, "tuning"), "tuning.", out->details, sizeof out->details);
     const cJSON *t = get(k, "time_s");
     out->time_min = number(t, "min");
     out->time_median = number(t, "median");
@@ -149,6 +206,18 @@ static void read_kernel(const cJSON *k, rpt_kernel *out)
                  : strcmp(bound->valuestring, "memory") == 0  ? RPT_BOUND_MEMORY
                                                               : RPT_BOUND_UNKNOWN;
     out->verified = cJSON_IsTrue(get(k, "verified"));
+    out->suspect = cJSON_IsTrue(get(k, "suspect"));
+    out->above_roof = cJSON_IsTrue(get(k, "above_roof")) || out->efficiency > RPT_ABOVE_ROOF;
+}
+
+int rpt_kernel_placed(const rpt_kernel *k)
+{
+    return k->verified && k->intensity > 0.0 && k->gflops > 0.0;
+}
+
+int rpt_kernel_batched(const rpt_kernel *k)
+{
+    return k->batch > 1.0;
 }
 
 void rpt_slugify(const char *text, char *out, size_t out_len)
@@ -209,10 +278,13 @@ int rpt_profile_read(const cJSON *json, const char *source, rpt_profile *v, char
     if (!v->kernels)
         goto oom;
     const cJSON *k;
+    int index = 0;
     cJSON_ArrayForEach(k, kernels) {
         if (cJSON_IsObject(k))
-            read_kernel(k, &v->kernels[v->n_kernels++]);
+            read_kernel(k, index, &v->kernels[v->n_kernels++]);
+        index++;
     }
+    v->have_measured = rl_measured_read(json, &v->measured, v->measured_why, sizeof v->measured_why) == 0;
     return 0;
 oom:
     snprintf(err, err_len, "out of memory reading the profile");
@@ -226,6 +298,9 @@ void rpt_profile_free(rpt_profile *v)
     free(v->compute);
     free(v->ridges);
     free(v->kernels);
+    if (v->have_measured)
+        rl_measured_free(&v->measured);
+    v->have_measured = 0;
     v->memory = v->compute = NULL;
     v->ridges = NULL;
     v->kernels = NULL;

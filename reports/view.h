@@ -7,6 +7,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "roofline/expect.h"
+
 #define RPT_PROFILE_SCHEMA "oclab.profile/1"
 
 typedef struct {
@@ -23,14 +25,24 @@ typedef struct {
 
 typedef enum { RPT_BOUND_UNKNOWN, RPT_BOUND_MEMORY, RPT_BOUND_COMPUTE } rpt_bound;
 
+/* A kernel beyond this fraction of its roof means an under-measured ceiling (roofline/place.c). */
+#define RPT_ABOVE_ROOF 1.05
+
 typedef struct {
-    char family[32], format[32];
-    char shape[128];   /* "m=1 n=4096 k=4096", "b=1 h=32 kv=8 d=128 ctx=4096" */
-    char variant[160]; /* "name=tiled wg=64 vec=8" */
+    char family[32];     /* "gemv", "attention", ...: the kernel's family, a baseline's too */
+    char baseline[32];   /* a peer library's result ("clblast"); "" for ours */
+    char format[32];
+    char shape[128];     /* "m=1 n=4096 k=4096", "b=1 h=32 kv=8 d=128 ctx=4096" */
+    double batch;        /* M of a GEMV, the batch of an attention; NAN when the shape has neither */
+    char variant[96];    /* a few telling parameters: "rows r8 wg8 v16"; "clblast Sgemv" for a baseline */
+    char details[1536];  /* every variant member, the clock and the tuning: "key=value" lines */
     double time_min, time_median, time_max; /* seconds */
     double gflops, gbs, intensity, roof_gflops, efficiency, probe_gbs, efficiency_vs_probe, max_rel_error;
     rpt_bound bound;
-    int verified; /* 1 only when the profile says true */
+    int verified;   /* 1 only when the profile says true */
+    int suspect;    /* the profile flags the measurement */
+    int above_roof; /* flagged, or an efficiency beyond RPT_ABOVE_ROOF */
+    int index;      /* position in kernels[] */
 } rpt_kernel;
 
 typedef struct {
@@ -44,7 +56,21 @@ typedef struct {
     int n_ridges;
     rpt_kernel *kernels;
     int n_kernels;
+    rl_measured_set measured; /* for expected speeds (roofline/expect.h) */
+    int have_measured;
+    char measured_why[256];   /* why there is no measured set */
 } rpt_profile;
+
+/* The short text of a variant object: its layout when a word, then the few parameters that tell
+ * variants apart, abbreviated ("rows r8 wg8 v16"); every scalar member when none of those is there. */
+void rpt_variant_text(const cJSON *variant, char *out, size_t out_len);
+
+/* Whether K is placed on the roofline: verified, with a positive intensity and GFLOP/s (ours or a
+ * baseline's). */
+int rpt_kernel_placed(const rpt_kernel *k);
+
+/* Whether K is a GEMV of M > 1 or an attention of batch > 1. */
+int rpt_kernel_batched(const rpt_kernel *k);
 
 /* Checks and reads JSON into VIEW (which keeps pointers into JSON). 0 ok; -1 with a one-line reason
  * in err: not an object, schema not "oclab.profile/1", ceilings.memory / ceilings.compute not arrays,

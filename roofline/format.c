@@ -93,8 +93,8 @@ int rl_kv_row_bytes(rl_format format, uint64_t d, uint64_t *bytes, char *err, si
         snprintf(err, err_len, "head dimension must be positive");
         return -1;
     }
-    if (format != RL_FMT_F32 && format != RL_FMT_F16 && format != RL_FMT_Q8_0) {
-        snprintf(err, err_len, "format %s is not a KV-cache format (f32, f16, q8_0)", rl_format_name(format));
+    if (format != RL_FMT_F32 && format != RL_FMT_F16 && format != RL_FMT_BF16 && format != RL_FMT_Q8_0) {
+        snprintf(err, err_len, "format %s is not a KV-cache format (f32, f16, bf16, q8_0)", rl_format_name(format));
         return -1;
     }
     if (d % layouts[format].elems != 0) {

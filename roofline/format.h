@@ -30,7 +30,7 @@ unsigned rl_elem_bytes(rl_format format);
  * K is not a multiple of 32 for a block format, or the count overflows 64 bits. */
 int rl_weight_bytes(rl_format format, uint64_t n, uint64_t k, uint64_t *bytes, char *err, size_t err_len);
 
-/* Bytes of one KV-cache row of D elements: f32 4D, f16 2D, q8_0 34*D/32 (D a multiple of 32).
+/* Bytes of one KV-cache row of D elements: f32 4D, f16 and bf16 2D, q8_0 34*D/32 (D a multiple of 32).
  * 0 on success; -1 with the reason in err otherwise (other formats are not KV formats). */
 int rl_kv_row_bytes(rl_format format, uint64_t d, uint64_t *bytes, char *err, size_t err_len);
 

@@ -98,6 +98,29 @@ static int add_matrix(rl_format format, uint64_t n, uint64_t k, uint64_t *params
     return 0;
 }
 
+int rl_model_matrices(const rl_model_config *cfg, rl_model_matrix *out, char *err, size_t err_len)
+{
+    uint64_t d = cfg->d_model, q_dim, kv_dim;
+    if (__builtin_mul_overflow(cfg->n_heads, cfg->head_dim, &q_dim) ||
+        __builtin_mul_overflow(cfg->n_kv_heads, cfg->head_dim, &kv_dim)) {
+        snprintf(err, err_len, "model head dimensions overflow 64 bits");
+        return -1;
+    }
+    uint64_t L = cfg->n_layers;
+    int n = 0;
+    out[n++] = (rl_model_matrix){"q_proj", q_dim, d, L};
+    out[n++] = (rl_model_matrix){"k_proj", kv_dim, d, L};
+    out[n++] = (rl_model_matrix){"v_proj", kv_dim, d, L};
+    out[n++] = (rl_model_matrix){"o_proj", d, q_dim, L};
+    if (cfg->ffn == RL_FFN_SWIGLU) {
+        out[n++] = (rl_model_matrix){"gate_proj", cfg->d_ff, d, L};
+    }
+    out[n++] = (rl_model_matrix){"up_proj", cfg->d_ff, d, L};
+    out[n++] = (rl_model_matrix){"down_proj", d, cfg->d_ff, L};
+    out[n++] = (rl_model_matrix){"lm_head", cfg->vocab, d, 1};
+    return n;
+}
+
 int rl_decode_cost_of(const rl_model_config *cfg, const rl_decode_shape *s, rl_decode_cost *c,
                       char *err, size_t err_len)
 {
@@ -109,27 +132,22 @@ int rl_decode_cost_of(const rl_model_config *cfg, const rl_decode_shape *s, rl_d
         snprintf(err, err_len, "batch must be positive");
         return -1;
     }
-    uint64_t d = cfg->d_model, q_dim, kv_dim;
-    if (__builtin_mul_overflow(cfg->n_heads, cfg->head_dim, &q_dim) ||
-        __builtin_mul_overflow(cfg->n_kv_heads, cfg->head_dim, &kv_dim)) {
-        snprintf(err, err_len, "model head dimensions overflow 64 bits");
+    rl_model_matrix mats[RL_MODEL_MAX_MATRICES];
+    int n_mats = rl_model_matrices(cfg, mats, err, err_len);
+    if (n_mats < 0) {
         return -1;
     }
-    /* One layer's matrices, as N outputs x K inputs (quant blocks along K). */
-    uint64_t layer_params = 0, layer_bytes = 0;
-    if (add_matrix(s->weights, q_dim, d, &layer_params, &layer_bytes, err, err_len) != 0 ||
-        add_matrix(s->weights, kv_dim, d, &layer_params, &layer_bytes, err, err_len) != 0 ||
-        add_matrix(s->weights, kv_dim, d, &layer_params, &layer_bytes, err, err_len) != 0 ||
-        add_matrix(s->weights, d, q_dim, &layer_params, &layer_bytes, err, err_len) != 0 ||
-        add_matrix(s->weights, cfg->d_ff, d, &layer_params, &layer_bytes, err, err_len) != 0 ||
-        add_matrix(s->weights, d, cfg->d_ff, &layer_params, &layer_bytes, err, err_len) != 0 ||
-        (cfg->ffn == RL_FFN_SWIGLU &&
-         add_matrix(s->weights, cfg->d_ff, d, &layer_params, &layer_bytes, err, err_len) != 0)) {
-        return -1;
+    /* One layer's matrices, and the lm_head apart. */
+    uint64_t layer_params = 0, layer_bytes = 0, head_params = 0, head_bytes = 0, q_dim = mats[0].n;
+    for (int i = 0; i < n_mats; i++) {
+        int head = strcmp(mats[i].name, "lm_head") == 0;
+        if (add_matrix(s->weights, mats[i].n, mats[i].k, head ? &head_params : &layer_params,
+                       head ? &head_bytes : &layer_bytes, err, err_len) != 0) {
+            return -1;
+        }
     }
-    uint64_t head_params = 0, head_bytes = 0, row_bytes;
-    if (add_matrix(s->weights, cfg->vocab, d, &head_params, &head_bytes, err, err_len) != 0 ||
-        rl_kv_row_bytes(s->kv, cfg->head_dim, &row_bytes, err, err_len) != 0) {
+    uint64_t row_bytes;
+    if (rl_kv_row_bytes(s->kv, cfg->head_dim, &row_bytes, err, err_len) != 0) {
         return -1;
     }
     uint64_t attn_flops, weight_flops;

@@ -32,6 +32,19 @@ int rl_model_parse(const cJSON *json, rl_model_config *cfg, char *err, size_t er
 /* Load NAME: a path, or a name under roofline/models ($OCLAB_MODELS_DIR or OCLAB_SOURCE_DIR). */
 int rl_model_load(const char *name, rl_model_config *cfg, char *err, size_t err_len);
 
+/* One weight matrix of a decode step: N outputs x K inputs (quant blocks along K), COUNT of them per
+ * step (n_layers, or 1 for the lm_head). */
+typedef struct {
+    const char *name; /* "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "lm_head" */
+    uint64_t n, k, count;
+} rl_model_matrix;
+
+#define RL_MODEL_MAX_MATRICES 8
+
+/* The matrices of CFG in that order (gate_proj only for swiglu) into OUT; returns how many, or -1 with
+ * the reason when a dimension overflows 64 bits. */
+int rl_model_matrices(const rl_model_config *cfg, rl_model_matrix *out, char *err, size_t err_len);
+
 /* One decode step: BATCH sequences each generate one token against CONTEXT cached tokens. */
 typedef struct {
     rl_format weights, kv;

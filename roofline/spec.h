@@ -13,6 +13,9 @@
  *   fallback       {precision: other precision} used when a precision is missing (a CPU without f16
  *                  arithmetic converts and computes in f32)
  *   sources        [vendor documents and URLs], notes  how each number was read or derived
+ *   opencl_names   (optional) the CL_DEVICE_NAME strings this part reports through OpenCL drivers, as
+ *                  printed: a measured profile whose device.name is one of them is compared with the
+ *                  sheet (rl_spec_for_device); a sheet without the list matches no profile
  *
  * Which precision a kernel computes in (the ceiling it is held to): its activation precision for a
  * GEMV (f16 for f16/bf16 weights by default, f32 otherwise; quantized weights are dequantized into the
@@ -35,6 +38,12 @@ cJSON *rl_spec_load(const char *name, char *err, size_t err_len);
 
 /* The roof of PRECISION on a loaded spec sheet, following its fallback map once. */
 int rl_spec_sheet_roof(const cJSON *spec, const char *precision, rl_roof *roof, char *err, size_t err_len);
+
+/* The spec sheet of $OCLAB_SPECS_DIR (else devices/specs) whose opencl_names holds DEVICE_NAME, compared
+ * without regard to case or surrounding blanks; the first such file by name. Loaded and checked as
+ * rl_spec_load does; its file stem ("rtx-4090") goes to STEM. NULL when no sheet names the device (or
+ * DEVICE_NAME is NULL or empty). A sheet that does not load is passed over. */
+cJSON *rl_spec_for_device(const char *device_name, char *stem, size_t stem_len);
 
 /* Device memory in bytes: memory_bytes of a spec sheet, device.global_mem_bytes of a profile.
  * 0 ok; -1 when absent or not a positive number. */

@@ -2,13 +2,17 @@
 
 #include <stdio.h>
 
+#include "host/cl/progress.h"
+
 int oclab_verbosity = 1;
 
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
+    oclab_progress_hide(); /* a progress line on a terminal comes back under this one */
     fprintf(stderr, "oclab: %s", prefix);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    oclab_progress_show();
 }
 
 void oclab_log(const char *fmt, ...)

@@ -9,6 +9,7 @@
 #include "host/cli/cli.h"
 #include "host/cli/commands.h"
 #include "host/cli/roof_opts.h"
+#include "reports/fmt.h"
 #include "roofline/cost.h"
 
 /* Flags shared by both shapes. */
@@ -94,7 +95,8 @@ typedef struct {
 
 static void print_value(const char *label, double value, const char *unit)
 {
-    printf("  %-18s %22.6g %s\n", label, value, unit);
+    char num[32];
+    printf("  %-18s %22s %s\n", label, rpt_fmt_num(value, num, sizeof num), unit);
 }
 
 /* Counts go into JSON as doubles: exact up to 2^53, beyond any shape these commands are meant for. */
@@ -124,7 +126,9 @@ static void print_table(const char *title, const cost_field *fields, size_t n, c
             print_value(fields[i].key, fields[i].value, fields[i].unit);
         }
     }
-    printf("device %s: %.6g GFLOP/s (%s), %.6g GB/s\n", dev->name, dev->roof.gflops, precision, dev->roof.gbs);
+    char peak[32], gbs[32];
+    printf("device %s: %s GFLOP/s (%s), %s GB/s\n", dev->name, rpt_fmt_num(dev->roof.gflops, peak, sizeof peak),
+           precision, rpt_fmt_num(dev->roof.gbs, gbs, sizeof gbs));
     print_value("ridge", b->ridge, "FLOP/byte");
     print_value("t_mem", b->t_mem_s * 1e6, "us");
     print_value("t_comp", b->t_comp_s * 1e6, "us");
@@ -226,8 +230,8 @@ static int cost_attention(int argc, char **argv)
         return OCLAB_EXIT_USAGE;
     }
     s.kv_heads = s.kv_heads != 0 ? s.kv_heads : s.heads; /* multi-head attention unless told */
-    /* An f16 cache goes with f16 queries and outputs; f32 and q8_0 caches with f32 ones. */
-    rl_format elem = s.kv == RL_FMT_F16 ? RL_FMT_F16 : RL_FMT_F32;
+    /* An f16 or bf16 cache goes with queries and outputs of its type; f32 and q8_0 caches with f32 ones. */
+    rl_format elem = s.kv == RL_FMT_F16 || s.kv == RL_FMT_BF16 ? s.kv : RL_FMT_F32;
     s.q = have_q ? s.q : elem;
     s.out = have_out ? s.out : elem;
     char err[256];

@@ -1,5 +1,6 @@
-/* oclab model: decode speed-of-light of a whole model on a device (issue 3). No OpenCL: the decode
- * predictor of roofline/model.h with a roof from the DEVICE options. */
+/* oclab model: decode speed of a whole model on a device (issue 3). No OpenCL: the speed of light of
+ * roofline/model.h on the roof of the DEVICE options and, from a profile, the speed its measured kernels
+ * would deliver (roofline/expect.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,8 @@
 #include "host/cli/cli.h"
 #include "host/cli/commands.h"
 #include "host/cli/roof_opts.h"
+#include "reports/fmt.h"
+#include "roofline/expect.h"
 #include "roofline/model.h"
 #include "roofline/profile.h"
 
@@ -93,8 +96,117 @@ static int load_config(const model_opts *o, rl_model_config *cfg)
     return 0;
 }
 
+/* The expected speed of one step, or why there is none. */
+typedef struct {
+    int ok;
+    rl_expectation e;
+    char note[320];
+} expected;
+
+/* Where expected speeds come from: the profile's measured kernels, or nothing (NOTE says why). */
+typedef struct {
+    cJSON *profile;
+    rl_measured_set set;
+    int have_set;
+    char note[320];
+} expect_source;
+
+static const char *const expected_method =
+    "each weight matrix and the attention at the efficiency the nearest measured kernel of its kind reached";
+
+static void expect_source_open(expect_source *src, const oclab_roof_opts *roof)
+{
+    char err[256];
+    memset(src, 0, sizeof *src);
+    if (roof->profile == NULL) {
+        snprintf(src->note, sizeof src->note, "%s has no measured kernels: the speed of light only",
+                 roof->spec ? "a spec sheet" : "a device given by its peaks");
+        return;
+    }
+    src->profile = rl_json_load(roof->profile, err, sizeof err);
+    if (src->profile == NULL || rl_measured_read(src->profile, &src->set, err, sizeof err) != 0) {
+        snprintf(src->note, sizeof src->note, "no expected speed: %s", err);
+        return;
+    }
+    src->have_set = 1;
+}
+
+static void expect_source_close(expect_source *src)
+{
+    if (src->have_set)
+        rl_measured_free(&src->set);
+    cJSON_Delete(src->profile);
+}
+
+static void expected_of(const expect_source *src, const rl_model_config *cfg, const rl_decode_shape *s, expected *x)
+{
+    char err[256];
+    x->ok = 0;
+    if (!src->have_set) {
+        snprintf(x->note, sizeof x->note, "%s", src->note);
+    } else if (rl_expect_decode(cfg, s, &src->set, &x->e, err, sizeof err) != 0) {
+        snprintf(x->note, sizeof x->note, "no expected speed: %s", err);
+    } else {
+        x->ok = 1;
+        snprintf(x->note, sizeof x->note, "%s", expected_method);
+    }
+}
+
+/* "gemv q4_0 m=1 n=4096 k=4096": kernels[INDEX] of PROFILE. */
+static void kernel_label(const cJSON *profile, int index, char *out, size_t len)
+{
+    const cJSON *k = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(profile, "kernels"), index);
+    const cJSON *family = cJSON_GetObjectItemCaseSensitive(k, "family");
+    const cJSON *format = cJSON_GetObjectItemCaseSensitive(k, "format");
+    size_t used = (size_t)snprintf(out, len, "%s %s", cJSON_IsString(family) ? family->valuestring : "?",
+                                   cJSON_IsString(format) ? format->valuestring : "?");
+    const cJSON *dim;
+    cJSON_ArrayForEach(dim, cJSON_GetObjectItemCaseSensitive(k, "shape"))
+    {
+        if (used < len && cJSON_IsNumber(dim))
+            used += (size_t)snprintf(out + used, len - used, " %s=%.0f", dim->string, dim->valuedouble);
+    }
+}
+
+static void add_number_or_null(cJSON *j, const char *key, int ok, double v)
+{
+    if (ok)
+        cJSON_AddNumberToObject(j, key, v);
+    else
+        cJSON_AddNullToObject(j, key);
+}
+
+static void expected_json(cJSON *j, const expected *x)
+{
+    add_number_or_null(j, "expected_tokens_per_s", x->ok, x->e.tokens_per_s);
+    add_number_or_null(j, "expected_ms_per_token", x->ok, x->e.ms_per_token);
+    if (!x->ok) {
+        cJSON_AddNullToObject(j, "expected");
+    } else {
+        cJSON *e = cJSON_AddObjectToObject(j, "expected");
+        cJSON_AddNumberToObject(e, "t_weights_s", x->e.t_weights_s);
+        cJSON_AddNumberToObject(e, "t_attention_s", x->e.t_attention_s);
+        cJSON *parts = cJSON_AddArrayToObject(e, "parts");
+        for (int i = 0; i < x->e.n_parts; i++) {
+            const rl_expect_part *p = &x->e.parts[i];
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "part", p->what);
+            cJSON_AddNumberToObject(o, "count", (double)p->count);
+            cJSON_AddNumberToObject(o, "flops", p->flops);
+            cJSON_AddNumberToObject(o, "bytes", p->bytes);
+            cJSON_AddNumberToObject(o, "t_roof_s", p->t_roof_s);
+            cJSON_AddStringToObject(o, "bound", p->compute_bound ? "compute" : "memory");
+            cJSON_AddNumberToObject(o, "efficiency", p->efficiency);
+            cJSON_AddNumberToObject(o, "kernel_index", p->kernel_index);
+            cJSON_AddNumberToObject(o, "t_s", p->t_s);
+            cJSON_AddItemToArray(parts, o);
+        }
+    }
+    cJSON_AddStringToObject(j, "expected_note", x->note);
+}
+
 /* Counts go into JSON as doubles: exact up to 2^53 (9e15), beyond any model's step. */
-static cJSON *prediction_json(const rl_decode_cost *c, const rl_decode_prediction *p,
+static cJSON *prediction_json(const rl_decode_cost *c, const rl_decode_prediction *p, const expected *x,
                               const oclab_roof_device *dev, uint64_t batch)
 {
     cJSON *j = cJSON_CreateObject();
@@ -121,7 +233,28 @@ static cJSON *prediction_json(const rl_decode_cost *c, const rl_decode_predictio
     } else {
         cJSON_AddNullToObject(j, "max_context_tokens");
     }
+    expected_json(j, x);
     return j;
+}
+
+/* People's numbers (reports/fmt.h) for the human output, as values: a returned struct lives until the
+ * end of the printf that uses it (C11 6.2.4). */
+typedef struct {
+    char s[40];
+} text;
+
+static text num(double v)
+{
+    text t;
+    rpt_fmt_num(v, t.s, sizeof t.s);
+    return t;
+}
+
+static text count(double v)
+{
+    text t;
+    rpt_fmt_count(v, t.s, sizeof t.s);
+    return t;
 }
 
 static void print_header(const rl_model_config *cfg, const model_opts *o, const oclab_roof_device *dev,
@@ -133,42 +266,63 @@ static void print_header(const rl_model_config *cfg, const model_opts *o, const 
            (unsigned long long)cfg->head_dim, (unsigned long long)cfg->d_ff, (unsigned long long)cfg->vocab);
     printf("weights %s, kv %s, batch %llu\n", rl_format_name(o->shape.weights), rl_format_name(o->shape.kv),
            (unsigned long long)o->shape.batch);
-    printf("device %s: %.6g GFLOP/s (%s), %.6g GB/s\n", dev->name, dev->roof.gflops, precision, dev->roof.gbs);
+    printf("device %s: %s GFLOP/s (%s), %s GB/s\n", dev->name, num(dev->roof.gflops).s, precision, num(dev->roof.gbs).s);
 }
 
-static void print_prediction(const rl_decode_cost *c, const rl_decode_prediction *p,
-                             const oclab_roof_device *dev, uint64_t batch, uint64_t context)
+static void print_expected(const expected *x, const cJSON *profile)
 {
-    printf("  %-20s %20llu tokens\n", "context", (unsigned long long)context);
-    printf("  %-20s %20.6g params (layers %.6g, lm_head %.6g)\n", "parameters", (double)c->params_total,
-           (double)c->params_layers, (double)c->params_head);
-    printf("  %-20s %20.6g GB\n", "weights", (double)c->weight_bytes / 1e9);
-    printf("  %-20s %20llu B/token\n", "kv cache", (unsigned long long)c->kv_bytes_per_token);
-    printf("  %-20s %20.6g GB\n", "kv cache read", (double)c->kv_bytes / 1e9);
-    printf("  %-20s %20.6g GB\n", "bytes per step", (double)c->bytes / 1e9);
-    printf("  %-20s %20.6g GFLOP\n", "flops per step", (double)c->flops / 1e9);
-    printf("  %-20s %20.6g FLOP/byte (ridge %.6g)\n", "intensity", c->intensity, p->bound.ridge);
-    printf("  %-20s %20.6g ms (memory %.6g ms, compute %.6g ms) -> %s-bound\n", "step time",
-           p->ms_per_token, p->bound.t_mem_s * 1e3, p->bound.t_comp_s * 1e3,
-           p->bound.compute_bound ? "compute" : "memory");
-    printf("  %-20s %20.6g tokens/s\n", "throughput", p->tokens_per_s);
-    printf("  %-20s %20.6g tokens (crude %.6g)\n", "prefill knee", p->prefill_knee_fine, p->prefill_knee_crude);
+    if (!x->ok) {
+        printf("  %-16s %s\n", "expected", x->note);
+        return;
+    }
+    printf("  %-16s %s tokens/s (%s ms/token: weights %s ms, attention %s ms)\n", "expected",
+           num(x->e.tokens_per_s).s, num(x->e.ms_per_token).s, num(x->e.t_weights_s * 1e3).s,
+           num(x->e.t_attention_s * 1e3).s);
+    printf("  %s:\n", expected_method);
+    printf("    %-10s %6s %8s %10s %9s  %s\n", "part", "count", "bound", "efficiency", "ms/step", "kernel");
+    for (int i = 0; i < x->e.n_parts; i++) {
+        const rl_expect_part *p = &x->e.parts[i];
+        char label[256], pct[16];
+        kernel_label(profile, p->kernel_index, label, sizeof label);
+        printf("    %-10s %6llu %8s %10s %9s  #%d %s\n", p->what, (unsigned long long)p->count,
+               p->compute_bound ? "compute" : "memory", rpt_fmt_percent(p->efficiency, pct, sizeof pct),
+               num(p->t_s * 1e3).s, p->kernel_index + 1, label);
+    }
+}
+
+static void print_prediction(const rl_decode_cost *c, const rl_decode_prediction *p, const expected *x,
+                             const cJSON *profile, const oclab_roof_device *dev, uint64_t batch, uint64_t context)
+{
+    printf("  %-16s %llu tokens\n", "context", (unsigned long long)context);
+    printf("  %-16s %s params (layers %s, lm_head %s)\n", "parameters", count((double)c->params_total).s,
+           count((double)c->params_layers).s, count((double)c->params_head).s);
+    printf("  %-16s %s GB\n", "weights", num((double)c->weight_bytes / 1e9).s);
+    printf("  %-16s %s kB per token, %s GB read per step\n", "kv cache", num((double)c->kv_bytes_per_token / 1e3).s,
+           num((double)c->kv_bytes / 1e9).s);
+    printf("  %-16s %s GB\n", "bytes per step", num((double)c->bytes / 1e9).s);
+    printf("  %-16s %s GFLOP\n", "flops per step", num((double)c->flops / 1e9).s);
+    printf("  %-16s %s FLOP/byte (ridge %s)\n", "intensity", num(c->intensity).s, num(p->bound.ridge).s);
+    printf("  %-16s %s ms (memory %s ms, compute %s ms): %s-bound\n", "step time", num(p->ms_per_token).s,
+           num(p->bound.t_mem_s * 1e3).s, num(p->bound.t_comp_s * 1e3).s, p->bound.compute_bound ? "compute" : "memory");
+    printf("  %-16s %s tokens/s\n", "speed of light", num(p->tokens_per_s).s);
+    print_expected(x, profile);
+    printf("  %-16s %s tokens (crude %s)\n", "prefill knee", num(p->prefill_knee_fine).s, num(p->prefill_knee_crude).s);
     if (dev->memory_bytes > 0.0) {
-        printf("  %-20s %20llu tokens per sequence in %.6g GB\n", "max context",
-               (unsigned long long)rl_max_context(c, batch, dev->memory_bytes), dev->memory_bytes / 1e9);
+        printf("  %-16s %llu tokens per sequence in %s GB\n", "max context",
+               (unsigned long long)rl_max_context(c, batch, dev->memory_bytes), num(dev->memory_bytes / 1e9).s);
     } else {
-        printf("  %-20s %20s (device memory unknown: give --memory-gb)\n", "max context", "n/a");
+        printf("  %-16s n/a (device memory unknown: give --memory-gb)\n", "max context");
     }
 }
 
 static int sweep(const rl_model_config *cfg, const model_opts *o, const oclab_roof_device *dev,
-                 const char *precision)
+                 const char *precision, const expect_source *src)
 {
     cJSON *rows = o->json ? cJSON_CreateArray() : NULL;
     if (!o->json) {
         print_header(cfg, o, dev, precision);
-        printf("  %10s %12s %12s %12s %12s %8s\n", "context", "kv GB", "bytes GB", "ms/token", "tokens/s",
-               "bound");
+        printf("  %10s %10s %10s %10s %10s %10s %8s\n", "context", "kv GB", "bytes GB", "ms/token", "tokens/s",
+               "expected", "bound");
     }
     for (size_t k = 0; k < sizeof sweep_contexts / sizeof sweep_contexts[0]; k++) {
         rl_decode_shape s = o->shape;
@@ -181,13 +335,16 @@ static int sweep(const rl_model_config *cfg, const model_opts *o, const oclab_ro
             return OCLAB_EXIT_USAGE;
         }
         rl_decode_prediction p = rl_decode_predict(&c, s.batch, dev->roof);
+        expected x;
+        expected_of(src, cfg, &s, &x);
         if (o->json) {
-            cJSON *row = prediction_json(&c, &p, dev, s.batch);
+            cJSON *row = prediction_json(&c, &p, &x, dev, s.batch);
             cJSON_AddNumberToObject(row, "context", (double)s.context);
             cJSON_AddItemToArray(rows, row);
         } else {
-            printf("  %10llu %12.4g %12.4g %12.4g %12.4g %8s\n", (unsigned long long)s.context,
-                   (double)c.kv_bytes / 1e9, (double)c.bytes / 1e9, p.ms_per_token, p.tokens_per_s,
+            printf("  %10llu %10s %10s %10s %10s %10s %8s\n", (unsigned long long)s.context,
+                   num((double)c.kv_bytes / 1e9).s, num((double)c.bytes / 1e9).s, num(p.ms_per_token).s,
+                   num(p.tokens_per_s).s, x.ok ? num(x.e.tokens_per_s).s : "-",
                    p.bound.compute_bound ? "compute" : "memory");
         }
     }
@@ -196,6 +353,9 @@ static int sweep(const rl_model_config *cfg, const model_opts *o, const oclab_ro
         cJSON_AddItemToObject(j, "sweep", rows);
         return oclab_print_json(j) == 0 ? OCLAB_EXIT_OK : OCLAB_EXIT_FAIL;
     }
+    expected x;
+    expected_of(src, cfg, &o->shape, &x);
+    printf("  tokens/s: the roofline's speed of light; expected: %s\n", src->have_set ? expected_method : x.note);
     return OCLAB_EXIT_OK;
 }
 
@@ -214,21 +374,28 @@ int oclab_cmd_model(int argc, char **argv)
     if (oclab_roof_resolve(&o.roof, precision, &dev) != 0) {
         return OCLAB_EXIT_USAGE;
     }
-    if (o.sweep) {
-        return sweep(&cfg, &o, &dev, precision);
-    }
+    expect_source src;
+    expect_source_open(&src, &o.roof);
+    int rc = OCLAB_EXIT_OK;
     rl_decode_cost c;
     char err[256];
-    if (rl_decode_cost_of(&cfg, &o.shape, &c, err, sizeof err) != 0) {
+    if (o.sweep) {
+        rc = sweep(&cfg, &o, &dev, precision, &src);
+    } else if (rl_decode_cost_of(&cfg, &o.shape, &c, err, sizeof err) != 0) {
         oclab_error("model: %s", err);
-        return OCLAB_EXIT_USAGE;
+        rc = OCLAB_EXIT_USAGE;
+    } else {
+        rl_decode_prediction p = rl_decode_predict(&c, o.shape.batch, dev.roof);
+        expected x;
+        expected_of(&src, &cfg, &o.shape, &x);
+        if (o.json) {
+            rc = oclab_print_json(prediction_json(&c, &p, &x, &dev, o.shape.batch)) == 0 ? OCLAB_EXIT_OK
+                                                                                         : OCLAB_EXIT_FAIL;
+        } else {
+            print_header(&cfg, &o, &dev, precision);
+            print_prediction(&c, &p, &x, src.profile, &dev, o.shape.batch, o.shape.context);
+        }
     }
-    rl_decode_prediction p = rl_decode_predict(&c, o.shape.batch, dev.roof);
-    if (o.json) {
-        return oclab_print_json(prediction_json(&c, &p, &dev, o.shape.batch)) == 0 ? OCLAB_EXIT_OK
-                                                                                   : OCLAB_EXIT_FAIL;
-    }
-    print_header(&cfg, &o, &dev, precision);
-    print_prediction(&c, &p, &dev, o.shape.batch, o.shape.context);
-    return OCLAB_EXIT_OK;
+    expect_source_close(&src);
+    return rc;
 }

@@ -116,13 +116,13 @@ int oclab_parse_format(const char *flag, const char *text, const char *role, rl_
     rl_format f;
     int ok = rl_format_parse(text, &f) == 0;
     if (ok && strcmp(role, "kv") == 0) {
-        ok = f == RL_FMT_F32 || f == RL_FMT_F16 || f == RL_FMT_Q8_0;
+        ok = rl_elem_bytes(f) > 0 || f == RL_FMT_Q8_0;
     } else if (ok && strcmp(role, "elem") == 0) {
-        ok = f == RL_FMT_F32 || f == RL_FMT_F16;
+        ok = rl_elem_bytes(f) > 0;
     }
     if (!ok) {
-        const char *choices = strcmp(role, "kv") == 0     ? "f32, f16, q8_0"
-                              : strcmp(role, "elem") == 0 ? "f32, f16"
+        const char *choices = strcmp(role, "kv") == 0     ? "f32, f16, bf16, q8_0"
+                              : strcmp(role, "elem") == 0 ? "f32, f16, bf16"
                                                           : "f32, f16, bf16, q8_0, q4_0, i8_pc";
         oclab_error("%s: unknown format '%s' (one of %s)", flag, text, choices);
         return -1;

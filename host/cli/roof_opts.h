@@ -30,8 +30,8 @@ typedef struct {
  * line printed) when no or several sources are given, or the spec sheet or profile is unusable. */
 int oclab_roof_resolve(const oclab_roof_opts *opts, const char *precision, oclab_roof_device *dev);
 
-/* Parses format name TEXT of FLAG; ROLE "weights" takes any weight format, "kv" f32|f16|q8_0, "elem"
- * f32|f16. 0 ok; -1 with one error line naming the flag. */
+/* Parses format name TEXT of FLAG; ROLE "weights" takes any weight format, "kv" f32|f16|bf16|q8_0,
+ * "elem" f32|f16|bf16. 0 ok; -1 with one error line naming the flag. */
 int oclab_parse_format(const char *flag, const char *text, const char *role, rl_format *out);
 
 /* Prints one JSON object to stdout and frees it; -1 (error printed) when printing fails. */

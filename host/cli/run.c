@@ -9,6 +9,7 @@
 #include "host/cl/device.h"
 #include "host/cl/log.h"
 #include "host/cl/profile.h"
+#include "host/cl/progress.h"
 #include "host/cli/cli.h"
 #include "host/cli/commands.h"
 #include "host/decode/decode.h"
@@ -68,6 +69,7 @@ static int run_device(const oclab_device_info *info, const oclab_device_opts *de
     if (oclab_cl_open(&cl, info, dev_opts->kernel_dir) != CL_SUCCESS)
         goto cleanup;
     profile = oclab_profile_new(info);
+    oclab_progress_phase("peak", 0);
     int peak_rc = oclab_peak_measure(&cl, dev_opts, profile);
     if (oclab_json_write_atomic(path, profile) != 0)
         goto cleanup;
@@ -137,8 +139,11 @@ int oclab_cmd_run(int argc, char **argv)
     }
     printf("%s\n", devices_path);
 
+    if (oclab_verbosity >= 1)
+        oclab_progress_start(n);
     for (int i = 0; i < n; i++) {
         cJSON *profile = NULL;
+        oclab_progress_device(i, list.devices[selected[i]].name);
         int dev_rc = run_device(&list.devices[selected[i]], &dev_opts, &decode_opts, dir, &profile,
                                 paths[n_profiles], sizeof paths[0]);
         if (dev_rc != OCLAB_EXIT_OK)
@@ -148,6 +153,7 @@ int oclab_cmd_run(int argc, char **argv)
         profiles[n_profiles++] = profile;
         printf("%s\n", paths[n_profiles - 1]);
     }
+    oclab_progress_stop();
     if (n_profiles > 0) {
         char err[512];
         rpt_outputs written;

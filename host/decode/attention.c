@@ -8,6 +8,7 @@
 #include "host/cl/error.h"
 #include "host/cl/log.h"
 #include "host/cl/profile.h"
+#include "host/cl/progress.h"
 #include "host/decode/attention.h"
 #include "roofline/quant.h"
 
@@ -531,7 +532,9 @@ int oclab_attention_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts
         return OCLAB_EXIT_USAGE;
     table_of(opts, &t);
     cache.n_programs = 0;
+    oclab_progress_phase("decode attention", (int)table_count(&t));
     for (uint64_t i = 0; i < table_count(&t); i++) {
+        oclab_progress_step(NULL);
         rl_attn_shape s = table_shape(&t, i);
         if (measure_shape(ctx, &cache, &s) != OCLAB_EXIT_OK)
             rc = OCLAB_EXIT_FAIL;

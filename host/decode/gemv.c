@@ -8,6 +8,7 @@
 #include "host/cl/error.h"
 #include "host/cl/log.h"
 #include "host/cl/profile.h"
+#include "host/cl/progress.h"
 #include "host/decode/gemv.h"
 #include "roofline/cost.h"
 
@@ -185,6 +186,7 @@ int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
     /* The baseline runs on f32 weights: an extra f32 pass when f32 is not measured itself. */
     int n_passes = opts->n_gemv_formats + (opts->baseline && !format_listed(opts, RL_FMT_F32));
 
+    oclab_progress_phase("decode gemv", n_shapes * n_passes);
     for (int s = 0; s < n_shapes; s++) {
         uint64_t n = shapes[s][0], k = shapes[s][1];
         for (int f = 0; f < n_passes; f++) {
@@ -194,6 +196,7 @@ int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
             uint64_t wb;
             snprintf(what, sizeof what, "gemv %s %llux%llu", rl_format_name(format), (unsigned long long)n,
                      (unsigned long long)k);
+            oclab_progress_step(what);
             if (rl_weight_bytes(format, n, k, &wb, reason, sizeof reason) != 0) {
                 oclab_profile_skip(ctx->profile, what, reason);
                 continue;

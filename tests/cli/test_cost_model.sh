@@ -56,7 +56,7 @@ attn_keys="flops_core flops_softmax flops bytes bytes_kv bytes_q bytes_out inten
 ridge t_mem_s t_comp_s t_bound_s bound attainable_gflops"
 model_keys="params_layers params_head params_total weight_bytes kv_bytes_per_token kv_bytes bytes flops
 intensity ridge t_mem_s t_comp_s t_bound_s bound tokens_per_s ms_per_token prefill_knee_crude
-prefill_knee_fine max_context_tokens"
+prefill_knee_fine max_context_tokens expected_tokens_per_s expected_ms_per_token expected expected_note"
 
 # Llama-2-70B TP=8 o_proj, 16 tokens, f16, at 312 TFLOPS and 2 TB/s.
 ok "o_proj" cost gemv --m 16 --n 8192 --k 1024 --weights f16 --peak-gflops 312000 --bandwidth-gbs 2000 --json
@@ -104,6 +104,8 @@ equals max_context_tokens 0
 
 ok "qwen 7b 4090" model --model qwen1.5-7b --weights f16 --spec rtx-4090 --json
 keys $model_keys
+equals expected_tokens_per_s null
+grep -q '"expected_note":.*spec sheet has no measured kernels' "$TMP/out" || check_fail "$label: no note on expected"
 near ms_per_token 14.1 0.05
 equals max_context_tokens 18698
 ok "qwen 110b" model --model qwen1.5-110b --weights q4_0 --kv f16 --batch 2 --context 100 \
@@ -122,6 +124,49 @@ cat >"$TMP/profile.json" <<'JSON'
 JSON
 ok "profile" cost gemv --m 1 --n 4096 --k 4096 --weights q8_0 --profile "$TMP/profile.json" --json
 equals ridge 20
+
+# Expected speed: every q8_0 matrix at 50 % of the roof doubles the weights' time (activations add
+# 0.2 %); an attention kernel at 100 % adds the KV cache's time as the speed of light counts it.
+cat >"$TMP/measured.json" <<'JSON'
+{"schema": "oclab.profile/1", "device": {"name": "test device"},
+ "ceilings": {"memory": [{"level": "dram", "gbs": 50}], "compute": [{"precision": "f32", "gflops": 1000}]},
+ "kernels": [
+  {"family": "gemv", "format": "q8_0", "shape": {"m": 1, "n": 4096, "k": 4096}, "verified": true, "efficiency": 0.5},
+  {"family": "gemv", "format": "q8_0", "shape": {"m": 1, "n": 4096, "k": 4096}, "verified": true, "efficiency": 0.9,
+   "baseline": "clblast"},
+  {"family": "attention", "format": "f16", "shape": {"batch": 1, "heads": 32, "kv_heads": 32, "head_dim": 128,
+   "context": 4096}, "verified": true, "efficiency": 1.0}]}
+JSON
+ok "expected" model --model llama-2-7b --weights q8_0 --profile "$TMP/measured.json" --json
+keys_top=$(sed -n 's/^\t"\([a-z_]*\)":.*/\1/p' "$TMP/out" | tr '\n' ' ')
+[ "$keys_top" = "$(echo $model_keys) " ] || check_fail "expected: keys '$keys_top'"
+sol=$(get ms_per_token)
+near expected_ms_per_token "$(awk -v s="$sol" 'BEGIN { print 2 * s }')" "$(awk -v s="$sol" 'BEGIN { print 0.005 * s }')"
+ok "expected ctx" model --model llama-2-7b --weights q8_0 --context 4096 --profile "$TMP/measured.json" --json
+weights_ms=$(awk -v b="$(get weight_bytes)" 'BEGIN { print b / 50e9 * 1e3 }')
+want=$(awk -v s="$(get ms_per_token)" -v w="$weights_ms" 'BEGIN { print s + w }')
+near expected_ms_per_token "$want" "$(awk -v w="$want" 'BEGIN { print 0.005 * w }')"
+ok "expected human" model --model llama-2-7b --weights q8_0 --context 4096 --profile "$TMP/measured.json"
+grep -q '^  expected  *[0-9.]* tokens/s' "$TMP/out" || check_fail "expected human: no expected line"
+grep -q 'attention .* 100.0% .* #3 attention f16' "$TMP/out" || check_fail "expected human: attention part"
+grep -q '^  parameters  *6.61 B params' "$TMP/out" || check_fail "expected human: parameters not for people"
+ok "expected sweep" model --model llama-2-7b --weights q8_0 --profile "$TMP/measured.json" --sweep-context
+[ "$(awk '$1 ~ /^[0-9]+$/ && $6 ~ /^[0-9.]+$/' "$TMP/out" | wc -l)" = 9 ] || check_fail "expected sweep: 9 rows with expected"
+ok "expected batch" model --model llama-2-7b --weights q8_0 --batch 4 --profile "$TMP/measured.json" --json
+grep -q '"expected_tokens_per_s":	[0-9]' "$TMP/out" || check_fail "expected batch: no expected speed"
+ok "no kernel of the format" model --model llama-2-7b --weights q4_0 --profile "$TMP/measured.json" --json
+equals expected_tokens_per_s null
+grep -q '"expected_note":.*no usable gemv q4_0 kernel' "$TMP/out" || check_fail "$label: no reason given"
+
+# bf16 activations, queries, outputs and KV caches: 2 bytes each, like f16.
+ok "bf16 act" cost gemv --m 16 --n 8192 --k 1024 --weights f16 --act bf16 --out bf16 --spec a100 --json
+equals bytes_act 32768
+equals bytes_out 262144
+ok "bf16 kv" cost attention --batch 4 --heads 64 --kv-heads 8 --head-dim 128 --context 4096 --kv bf16 --spec a100 --json
+equals bytes_kv 67108864
+equals bytes_q 65536
+ok "bf16 kv model" model --model llama-2-7b --weights q4_0 --kv bf16 --context 100 --spec a100 --json
+equals kv_bytes_per_token 524288
 
 # Human output: a table with units, the same numbers.
 ok "human gemv" cost gemv --m 16 --n 8192 --k 1024 --weights f16 --spec a100
@@ -147,6 +192,7 @@ bad "huge" cost gemv --m 99999999999999999999999 --n 64 --k 64 --weights f16 $de
 bad "missing value" cost gemv --n 64 --k 64 --weights f16 $dev --m
 bad "missing size" cost gemv --n 64 --k 64 --weights f16 $dev
 bad "act format" cost gemv --m 1 --n 64 --k 64 --weights f16 --act q8_0 $dev
+grep -q "one of f32, f16, bf16" "$TMP/err" || check_fail "act format: choices not listed"
 bad "unknown option" cost gemv --m 1 --n 64 --k 64 --weights f16 --bogus $dev
 bad "no device" cost gemv --m 1 --n 64 --k 64 --weights f16
 bad "two devices" cost gemv --m 1 --n 64 --k 64 --weights f16 --spec a100 $dev

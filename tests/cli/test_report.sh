@@ -8,26 +8,32 @@ data="$SRC/tests/data/profiles"
 cpu=pthread-skylake-avx512-amd-epyc-9r45-2-core-processor
 gpu=nvidia-geforce-rtx-4090
 
-# One profile: three files, their paths on stdout in order, nothing else in the folder.
+# One profile: four files (report, roofline, summary, bandwidth sweep), their paths on stdout in order,
+# nothing else in the folder.
 run report "$data/pocl-cpu.json" --out "$TMP/one"
 [ "$rc" = 0 ] || check_fail "one profile: exit $rc: $(cat "$TMP/err")"
-printf '%s\n' "$TMP/one/$cpu.html" "$TMP/one/$cpu.svg" "$TMP/one/$cpu.md" >"$TMP/want"
+printf '%s\n' "$TMP/one/$cpu.html" "$TMP/one/$cpu.svg" "$TMP/one/$cpu.md" "$TMP/one/$cpu-bandwidth.svg" >"$TMP/want"
 cmp -s "$TMP/out" "$TMP/want" || check_fail "one profile: stdout is '$(cat "$TMP/out")'"
-[ "$(ls "$TMP/one" | wc -l)" = 3 ] || check_fail "one profile: folder holds $(ls "$TMP/one")"
+[ "$(ls "$TMP/one" | wc -l)" = 4 ] || check_fail "one profile: folder holds $(ls "$TMP/one")"
 grep -q '<td>55.5%</td>' "$TMP/one/$cpu.html" || check_fail "one profile: HTML lacks the q4_0 efficiency"
-grep -q '<svg xmlns' "$TMP/one/$cpu.html" || check_fail "one profile: HTML does not inline the SVG"
-[ "$(grep -c 'class="kernel"' "$TMP/one/$cpu.svg")" = 5 ] || check_fail "one profile: SVG should show 5 verified kernels"
-grep -q "^!\[Roofline\]($cpu.svg)" "$TMP/one/$cpu.md" || check_fail "one profile: Markdown does not link the SVG"
+[ "$(grep -c '<svg xmlns' "$TMP/one/$cpu.html")" = 2 ] || check_fail "one profile: HTML does not inline both charts"
+[ "$(grep -c 'class="kernel"' "$TMP/one/$cpu.svg")" = 8 ] || check_fail "one profile: SVG should show 8 verified kernels"
+[ "$(grep -c 'class="stream"' "$TMP/one/$cpu-bandwidth.svg")" = 2 ] || check_fail "one profile: sweep should draw 2 kernels"
+grep -q "^!\[roofline\]($cpu.svg)" "$TMP/one/$cpu.md" || check_fail "one profile: Markdown does not link the roofline"
+grep -q "^!\[bandwidth-sweep\]($cpu-bandwidth.svg)" "$TMP/one/$cpu.md" || check_fail "one profile: Markdown does not link the sweep"
+grep -q '^| Llama-2-7B q4_0, f16 KV | 20.2 | 10.6 |' "$TMP/one/$cpu.md" || check_fail "one profile: no light and expected speeds"
 
 # Two profiles, --out=DIR spelling: each device's files plus the comparison.
 run report "$data/pocl-cpu.json" "$data/rtx-4090.json" --out="$TMP/two"
 [ "$rc" = 0 ] || check_fail "two profiles: exit $rc: $(cat "$TMP/err")"
-for f in $cpu.html $cpu.svg $cpu.md $gpu.html $gpu.svg $gpu.md compare.html compare.svg compare.md; do
+for f in $cpu.html $cpu.svg $cpu.md $cpu-bandwidth.svg $gpu.html $gpu.svg $gpu.md $gpu-bandwidth.svg \
+    compare.html compare.svg compare.md; do
     [ -s "$TMP/two/$f" ] || check_fail "two profiles: $f missing"
     grep -qx "$TMP/two/$f" "$TMP/out" || check_fail "two profiles: $f not printed"
 done
-[ "$(wc -l <"$TMP/out")" = 9 ] || check_fail "two profiles: $(wc -l <"$TMP/out") paths printed, want 9"
-grep -q '| dram bandwidth (GB/s) | 80.5 | 952 |' "$TMP/two/compare.md" || check_fail "two profiles: compare.md table"
+[ "$(wc -l <"$TMP/out")" = 11 ] || check_fail "two profiles: $(wc -l <"$TMP/out") paths printed, want 11"
+grep -q '| dram bandwidth (GB/s) | 80.5 | 952 (94.4% of 1008) |' "$TMP/two/compare.md" ||
+    check_fail "two profiles: compare.md table"
 grep -q 'NVIDIA GeForce RTX 4090' "$TMP/two/compare.html" || check_fail "two profiles: compare.html lacks the GPU"
 grep -q 'pthread-skylake-avx512-AMD EPYC' "$TMP/two/compare.html" || check_fail "two profiles: compare.html lacks the CPU"
 
@@ -41,14 +47,8 @@ printf '{"schema": "oclab.profile/1", "ceilings": ' >"$TMP/truncated.json"
 printf '{"schema": "oclab.spec/1", "bandwidth_gbs": 100, "compute": {}}\n' >"$TMP/spec.json"
 printf '{"schema": "oclab.profile/1", "device": {"name": "x"}}\n' >"$TMP/noceil.json"
 bad() {
-    local label=$1 want=$2
-    shift 2
-    run "$@"
-    [ "$rc" = 2 ] || check_fail "$label: exit $rc, want 2"
-    [ "$(wc -l <"$TMP/err")" = 1 ] || check_fail "$label: stderr is '$(cat "$TMP/err")'"
-    grep -q -- "$want" "$TMP/err" || check_fail "$label: stderr '$(cat "$TMP/err")' lacks '$want'"
-    [ ! -s "$TMP/out" ] || check_fail "$label: stdout is '$(cat "$TMP/out")'"
-    [ ! -e "$TMP/bad" ] || check_fail "$label: $TMP/bad was created"
+    bad_input "$@"
+    [ ! -e "$TMP/bad" ] || check_fail "$1: $TMP/bad was created"
 }
 bad "missing file" "cannot open $TMP/nope.json" report "$data/pocl-cpu.json" "$TMP/nope.json" --out "$TMP/bad"
 bad "malformed JSON" "$TMP/truncated.json is not valid JSON" \

@@ -21,6 +21,13 @@ for ext in html svg md; do
 done
 [ -z "$(find "$out" -name '*.tmp*')" ] || fail "temporary files left in $out"
 grep -q "device 0:0" "$TMP/stderr" || fail "the chosen device is not printed"
+# Progress in a pipe: plain lines per phase, the last step of each decode family (8 attention shapes:
+# 2 KV formats x 2 contexts x 2 batches), the time elapsed.
+grep -qE '^oclab: progress: device 1/1 .*, peak, 0:[0-9]{2} elapsed' "$TMP/stderr" || fail "no progress line for peak"
+grep -qE '^oclab: progress: .*, decode gemv ([0-9]+)/\1 \(gemv .*\), [0-9]+:[0-9]{2} elapsed' "$TMP/stderr" ||
+    fail "no progress line for the last gemv step"
+grep -qE '^oclab: progress: .*, decode attention 8/8, [0-9]+:[0-9]{2} elapsed' "$TMP/stderr" ||
+    fail "no progress line for the last attention step"
 
 expect_eq "schema" "$(json_get "$profile" 'd["schema"]')" "oclab.profile/1"
 dram=$(json_get "$profile" '[c["gbs"] for c in d["ceilings"]["memory"] if c["level"]=="dram"][0]')
@@ -55,8 +62,11 @@ expect_eq "kernels" "$check" ok
 name=$(json_get "$profile" 'd["device"]["name"]')
 html=$(grep -E '\.html$' "$TMP/stdout")
 grep -qF "$name" "$html" || fail "HTML report lacks the device name"
-svg=$(grep -E '\.svg$' "$TMP/stdout")
-python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$svg" || fail "SVG is not well-formed"
+# Every chart (the roofline, the bandwidth sweep) parses as XML.
+[ "$(grep -cE '\.svg$' "$TMP/stdout")" -ge 2 ] || fail "fewer than two charts listed"
+grep -E '\.svg$' "$TMP/stdout" | while read -r svg; do
+    python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$svg" || fail "$svg is not well-formed"
+done || exit 1
 
 # Bad input: nothing written.
 expect_usage_error "unwritable --out" run --quick --out "$TMP/no/such/dir"

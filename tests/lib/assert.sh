@@ -56,6 +56,17 @@ run() {
     rc=$?
 }
 
+# bad_input LABEL WANT ARGS...: oclab ARGS exits 2 with one stderr line containing WANT, nothing on stdout.
+bad_input() {
+    local label=$1 want=$2
+    shift 2
+    run "$@"
+    [ "$rc" = 2 ] || check_fail "$label: exit $rc, want 2"
+    [ "$(wc -l <"$TMP/err")" = 1 ] || check_fail "$label: stderr is '$(cat "$TMP/err")'"
+    grep -q -- "$want" "$TMP/err" || check_fail "$label: stderr '$(cat "$TMP/err")' lacks '$want'"
+    [ ! -s "$TMP/out" ] || check_fail "$label: stdout is '$(cat "$TMP/out")'"
+}
+
 finish() {
     if [ "$failures" -ne 0 ]; then
         echo "$failures failure(s)" >&2

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reports/svg.h"
 #include "reports/view.h"
 #include "roofline/profile.h"
 
@@ -21,6 +22,9 @@ static inline cJSON *fixture_load(const char *name)
     return json;
 }
 
+/* The full run's profile of devices/measured (90 kernels): the crowded case. */
+#define FIXTURE_MEASURED "devices/measured/pocl-3.1-epyc-zen5-2core.json"
+
 /* A sample profile and its view, read under the name SOURCE. */
 typedef struct {
     cJSON *json;
@@ -34,10 +38,30 @@ static inline void fixture_open(fixture_profile *f, const char *name, const char
     assert_int_equal(rpt_profile_read(f->json, source, &f->view, err, sizeof err), 0);
 }
 
+/* FIXTURE_MEASURED and its view. */
+static inline void fixture_open_measured(fixture_profile *f)
+{
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/%s", OCLAB_SOURCE_DIR, FIXTURE_MEASURED);
+    f->json = rl_json_load(path, err, sizeof err);
+    if (!f->json)
+        fail_msg("%s", err);
+    assert_int_equal(rpt_profile_read(f->json, FIXTURE_MEASURED, &f->view, err, sizeof err), 0);
+}
+
 static inline void fixture_close(fixture_profile *f)
 {
     rpt_profile_free(&f->view);
     cJSON_Delete(f->json);
+}
+
+/* The roofline chart of F alone, laid out by rpt_plot_fit; the caller frees it. */
+static inline char *fixture_roofline(const fixture_profile *f)
+{
+    const rpt_profile *list[] = {&f->view};
+    char *svg = rpt_svg_roofline(list, 1, NULL, NULL);
+    assert_non_null(svg);
+    return svg;
 }
 
 /* Both sample devices, read as "a.json" (the CPU) and "b.json" (the RTX 4090), in P and LIST. */

@@ -80,7 +80,10 @@ static void test_kv_row_bytes(void **state)
     assert_int_equal(bytes, 136);
     assert_int_equal(rl_kv_row_bytes(RL_FMT_Q8_0, 80, &bytes, err, sizeof err), -1);
     assert_int_equal(rl_kv_row_bytes(RL_FMT_Q4_0, 128, &bytes, err, sizeof err), -1);
-    assert_int_equal(rl_kv_row_bytes(RL_FMT_BF16, 128, &bytes, err, sizeof err), -1);
+    /* bf16 caches count like f16 ones: 2 bytes per element. */
+    assert_int_equal(rl_kv_row_bytes(RL_FMT_BF16, 128, &bytes, err, sizeof err), 0);
+    assert_int_equal(bytes, 256);
+    assert_int_equal(rl_kv_row_bytes(RL_FMT_I8_PC, 128, &bytes, err, sizeof err), -1);
     assert_int_equal(rl_kv_row_bytes(RL_FMT_F16, 0, &bytes, err, sizeof err), -1);
     assert_int_equal(rl_kv_row_bytes(RL_FMT_F32, UINT64_MAX / 2, &bytes, err, sizeof err), -1);
 }

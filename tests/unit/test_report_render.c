@@ -72,14 +72,16 @@ static void test_two_profiles(void **state)
     const char *names[] = {"pocl-cpu.json", "rtx-4090.json"};
     rpt_outputs written;
     assert_int_equal(rpt_render((const cJSON *const *)docs, names, 2, out, &written, err, sizeof err), 0);
+    /* Per device its HTML, roofline, Markdown summary and bandwidth sweep; then the comparison. */
     static const char *const expect[] = {
         "pthread-skylake-avx512-amd-epyc-9r45-2-core-processor.html",
         "pthread-skylake-avx512-amd-epyc-9r45-2-core-processor.svg",
         "pthread-skylake-avx512-amd-epyc-9r45-2-core-processor.md",
+        "pthread-skylake-avx512-amd-epyc-9r45-2-core-processor-bandwidth.svg",
         "nvidia-geforce-rtx-4090.html", "nvidia-geforce-rtx-4090.svg", "nvidia-geforce-rtx-4090.md",
-        "compare.html", "compare.svg", "compare.md"};
-    assert_int_equal(written.n, 9);
-    for (int i = 0; i < 9; i++) {
+        "nvidia-geforce-rtx-4090-bandwidth.svg", "compare.html", "compare.svg", "compare.md"};
+    assert_int_equal(written.n, 11);
+    for (int i = 0; i < 11; i++) {
         char want[2048];
         snprintf(want, sizeof want, "%s/%s", out, expect[i]);
         assert_string_equal(written.paths[i], want);
@@ -88,7 +90,7 @@ static void test_two_profiles(void **state)
         assert_true(st.st_size > 500);
         assert_int_equal(st.st_mode & 0777, 0644);
     }
-    assert_int_equal(entries(out), 9); /* no temporary left behind */
+    assert_int_equal(entries(out), 11); /* no temporary left behind */
     rpt_outputs_free(&written);
     remove_tree(out);
     snprintf(out, sizeof out, "%s/new", root);
@@ -106,8 +108,9 @@ static void test_same_device_twice(void **state)
     const cJSON *docs[] = {doc, doc};
     rpt_outputs written;
     assert_int_equal(rpt_render(docs, NULL, 2, root, &written, err, sizeof err), 0);
-    assert_int_equal(written.n, 9);
-    assert_non_null(strstr(written.paths[3], "/nvidia-geforce-rtx-4090-2.html"));
+    assert_int_equal(written.n, 11);
+    assert_non_null(strstr(written.paths[4], "/nvidia-geforce-rtx-4090-2.html"));
+    assert_non_null(strstr(written.paths[7], "/nvidia-geforce-rtx-4090-2-bandwidth.svg"));
     rpt_outputs_free(&written);
     drop_temp_dir(root);
     cJSON_Delete(doc);

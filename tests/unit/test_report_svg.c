@@ -1,4 +1,6 @@
-/* The roofline chart: scale, ceiling lines, ridge markers, kernel points, well-formed SVG. */
+/* The roofline and bandwidth sweep charts: scale, ceiling lines, ridge markers, kernel marks by family,
+ * format and batch, baselines and flags, the legend, the sweep's lines, plateaus and cache line,
+ * well-formed SVG. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 
 #include "reports/plot.h"
 #include "reports/svg.h"
+#include "reports/sweep.h"
 #include "reports/view.h"
 #include "report_fixture.h"
 
@@ -70,6 +73,8 @@ static double attr(const char *svg, const char *mark, const char *name)
     return strtod(v + strlen(key), NULL);
 }
 
+static void assert_well_formed(const char *xml);
+
 static int count(const char *text, const char *needle)
 {
     int n = 0;
@@ -85,7 +90,7 @@ static void test_ceiling_lines_and_ridge(void **state)
     fixture_open(&f, "pocl-cpu.json", "pocl-cpu.json");
     rpt_plot p = fixed_plot(&f.view);
     const rpt_profile *list[] = {&f.view};
-    char *svg = rpt_svg_roofline(list, 1, &p);
+    char *svg = rpt_svg_roofline(list, 1, &p, NULL);
     assert_non_null(svg);
 
     /* dram 80.5 GB/s: from the left edge (0.1, 8.05) up to the top compute ceiling (468 / 80.5, 468). */
@@ -112,15 +117,168 @@ static void test_ceiling_lines_and_ridge(void **state)
     assert_int_equal(count(svg, "class=\"mem-ceiling\""), 4);
     assert_int_equal(count(svg, "class=\"compute-ceiling\""), 3);
 
-    /* Six kernels, one failed verification: five points. */
-    assert_int_equal(f.view.n_kernels, 6);
-    assert_int_equal(count(svg, "class=\"kernel\""), 5);
+    /* Nine kernels, one failed verification: eight marks, the baseline's among them. */
+    assert_int_equal(f.view.n_kernels, 9);
+    assert_int_equal(count(svg, "class=\"kernel\""), 8);
     assert_non_null(strstr(svg, "Arithmetic intensity (FLOP/byte)"));
     assert_non_null(strstr(svg, "Performance (GFLOP/s)"));
+    /* The legend lists every ceiling (with its ridge), whether or not a label fits on the chart. */
     assert_non_null(strstr(svg, ">dram 80.5 GB/s<"));
-    assert_non_null(strstr(svg, ">int32 151 GOP/s<"));
+    assert_non_null(strstr(svg, ">int32 151 GOP/s, ridge 1.88<"));
+    /* Decade labels on both axes and eight minor ticks per decade: 4 decades of x, 3 of y. */
+    assert_non_null(strstr(svg, ">0.1</text>"));
+    assert_non_null(strstr(svg, ">1000</text>"));
+    const char *minor = strstr(svg, "class=\"minor-ticks\"");
+    assert_non_null(minor);
+    assert_int_equal(count(minor, "<line") - count(strstr(minor, "</g>"), "<line"), 8 * (4 + 3));
     free(svg);
     fixture_close(&f);
+}
+
+/* The mark of kernel NUMBER (1-based, as in the tables): the text from its <g> to its </g>. */
+static char *mark_of(const char *svg, int number)
+{
+    char key[32];
+    snprintf(key, sizeof key, ": #%d ", number);
+    const char *title = strstr(svg, key);
+    assert_non_null(title);
+    const char *start = title;
+    while (start > svg && strncmp(start, "<g class=\"kernel\"", 17) != 0)
+        start--;
+    const char *end = strstr(title, "</g>");
+    assert_non_null(end);
+    return strndup(start, (size_t)(end - start));
+}
+
+static void test_marks_say_family_format_batch(void **state)
+{
+    (void)state;
+    fixture_profile f;
+    fixture_open(&f, "pocl-cpu.json", "pocl-cpu.json");
+    char *svg = fixture_roofline(&f);
+    assert_well_formed(svg);
+    /* #3 gemv q4_0 M=1: a filled circle in q4_0's colour, the short variant in its tooltip. */
+    char *m = mark_of(svg, 3);
+    assert_non_null(strstr(m, "data-family=\"gemv\" data-format=\"q4_0\" data-batch=\"1\""));
+    assert_non_null(strstr(m, "<circle"));
+    assert_non_null(strstr(m, "fill=\"#d55e00\""));
+    assert_non_null(strstr(m, "variant: rows wg64 v16"));
+    assert_non_null(strstr(m, "55.5% of roof (memory-bound)"));
+    free(m);
+    /* #4 gemv q4_0 M=16: hollow, the colour on the outline. */
+    m = mark_of(svg, 4);
+    assert_non_null(strstr(m, "fill=\"#ffffff\" stroke=\"#d55e00\""));
+    free(m);
+    /* #6 attention: a diamond (a four-cornered path). */
+    m = mark_of(svg, 6);
+    assert_non_null(strstr(m, "data-family=\"attention\""));
+    assert_int_equal(count(m, " L "), 3);
+    free(m);
+    /* #7 CLBlast: a grey cross apart from ours, named in the tooltip. */
+    m = mark_of(svg, 7);
+    assert_non_null(strstr(m, "data-baseline=\"clblast\""));
+    assert_non_null(strstr(m, "stroke=\"#555555\""));
+    assert_non_null(strstr(m, "(baseline: clblast)"));
+    free(m);
+    /* #8 above its roof and #9 suspect: a red ring each, and said so. */
+    m = mark_of(svg, 8);
+    assert_non_null(strstr(m, "stroke=\"#d62728\""));
+    assert_non_null(strstr(m, "above its roof"));
+    free(m);
+    m = mark_of(svg, 9);
+    assert_non_null(strstr(m, "suspect measurement"));
+    free(m);
+    assert_int_equal(count(svg, "r=\"9\" fill=\"none\" stroke=\"#d62728\""), 2);
+    /* The legend has one entry per group, not per kernel; no mark carries a label. */
+    static const char *const legend[] = {">Kernel family (shape)<", ">gemv<", ">attention<", ">clblast (baseline)<",
+                                         ">Weight / KV format (colour)<", ">f32<", ">f16<", ">q8_0<", ">q4_0<",
+                                         ">i8_pc<", ">filled: M = 1 (batch 1)<", ">hollow: M &gt; 1 (batch &gt; 1)<",
+                                         ">ring: above its roof or suspect<"};
+    assert_contains_all(svg, legend, sizeof legend / sizeof legend[0]);
+    assert_null(strstr(svg, ">bf16<"));
+    for (const char *g = strstr(svg, "<g class=\"kernel\""); g; g = strstr(g + 1, "<g class=\"kernel\"")) {
+        const char *end = strstr(g, "</g>"), *text = strstr(g, "<text");
+        assert_true(end && (!text || text > end));
+    }
+    free(svg);
+    fixture_close(&f);
+}
+
+static void test_crowded_profile_per_family(void **state)
+{
+    (void)state;
+    fixture_profile full;
+    fixture_open_measured(&full);
+    const rpt_profile v = full.view;
+    assert_true(rpt_roofline_crowded(&v));
+    const char *families[8];
+    assert_int_equal(rpt_kernel_families(&v, families, 8), 2);
+    int placed = 0, gemv = 0;
+    for (int i = 0; i < v.n_kernels; i++) {
+        placed += rpt_kernel_placed(&v.kernels[i]);
+        gemv += rpt_kernel_placed(&v.kernels[i]) && strcmp(v.kernels[i].family, "gemv") == 0;
+    }
+    const rpt_profile *list[] = {&v};
+    char *all = rpt_svg_roofline(list, 1, NULL, NULL);
+    rpt_roofline_opts opts = {"roofline-gemv", "gemv"};
+    char *one = rpt_svg_roofline(list, 1, NULL, &opts);
+    assert_non_null(all);
+    assert_non_null(one);
+    assert_int_equal(count(all, "class=\"kernel\""), placed);
+    assert_int_equal(count(one, "class=\"kernel\""), gemv);
+    assert_int_equal(count(one, "data-family=\"attention\""), 0);
+    assert_non_null(strstr(one, "clip-path=\"url(#clip-roofline-gemv)\""));
+    assert_non_null(strstr(one, ">Roofline, gemv: "));
+    free(all);
+    free(one);
+    /* Every attention kernel of the run has batch 1: its legend names no hollow mark. */
+    rpt_roofline_opts att = {"roofline-attention", "attention"};
+    one = rpt_svg_roofline(list, 1, NULL, &att);
+    assert_non_null(strstr(one, ">filled: M = 1 (batch 1)<"));
+    assert_null(strstr(one, ">hollow:"));
+    free(one);
+    /* The few fixture kernels stay on one chart. */
+    fixture_profile f;
+    fixture_open(&f, "pocl-cpu.json", "pocl-cpu.json");
+    assert_false(rpt_roofline_crowded(&f.view));
+    fixture_close(&f);
+    fixture_close(&full);
+}
+
+static void test_sweep_chart(void **state)
+{
+    (void)state;
+    fixture_profile f;
+    fixture_open(&f, "pocl-cpu.json", "pocl-cpu.json");
+    assert_true(rpt_sweep_present(&f.view));
+    char *svg = rpt_svg_sweep(&f.view);
+    assert_non_null(svg);
+    assert_well_formed(svg);
+    /* read: 5 points; copy: 4 (its 1 GB point failed verification and is left out). */
+    assert_int_equal(count(svg, "<polyline class=\"stream\""), 2);
+    assert_non_null(strstr(svg, "data-kernel=\"read\""));
+    assert_non_null(strstr(svg, "data-kernel=\"copy\""));
+    assert_int_equal(count(svg, "class=\"point\""), 9);
+    assert_non_null(strstr(svg, "<title>copy: 268 MB, 76.3 GB/s</title>"));
+    /* A plateau per memory ceiling, over its sizes; the 33.6 MB last-level cache as a line. */
+    assert_int_equal(count(svg, "class=\"plateau\""), 4);
+    assert_non_null(strstr(svg, "class=\"plateau\" data-level=\"dram\""));
+    assert_non_null(strstr(svg, "class=\"llc\""));
+    assert_non_null(strstr(svg, ">l2 412 GB/s<"));
+    assert_non_null(strstr(svg, ">last-level cache (to 4x: shaded)<"));
+    assert_non_null(strstr(svg, ">10 kB</text>"));
+    free(svg);
+    fixture_close(&f);
+    /* No sweep in a profile without measurements.bandwidth. */
+    cJSON *json = cJSON_Parse("{\"schema\":\"oclab.profile/1\",\"ceilings\":{\"memory\":[{\"level\":\"dram\","
+                              "\"gbs\":50}],\"compute\":[]}}");
+    rpt_profile v;
+    char err[128];
+    assert_int_equal(rpt_profile_read(json, "x", &v, err, sizeof err), 0);
+    assert_false(rpt_sweep_present(&v));
+    assert_null(rpt_svg_sweep(&v));
+    rpt_profile_free(&v);
+    cJSON_Delete(json);
 }
 
 /* Tags balance (a stack of names), and every '&' starts an entity. */
@@ -174,14 +332,18 @@ static void test_svg_well_formed_and_escaped(void **state)
     assert_int_equal(v.n_ridges, 1);
     assert_near(v.ridges[0].flop_per_byte, 10.0, 1e-12);
     const rpt_profile *list[] = {&v};
-    char *svg = rpt_svg_roofline(list, 1, NULL);
+    char *svg = rpt_svg_roofline(list, 1, NULL, NULL);
     assert_non_null(svg);
     assert_well_formed(svg);
     assert_non_null(strstr(svg, "R&amp;D &lt;proto&gt; &quot;GPU&quot;"));
+    assert_non_null(strstr(svg, "variant: name=a&lt;b&amp;c"));
     assert_int_equal(count(svg, "class=\"kernel\""), 2);
-    /* A compute-bound point is a triangle (path), a memory-bound one a circle. */
-    assert_non_null(strstr(svg, "data-family=\"matmul&amp;co\"><title>"));
-    assert_non_null(strstr(strstr(svg, "data-family=\"matmul&amp;co\""), "<path d=\"M"));
+    /* A family the chart does not know is a triangle (a three-cornered path), and named in the legend. */
+    assert_non_null(strstr(svg, "data-family=\"matmul&amp;co\""));
+    assert_int_equal(count(strstr(svg, "data-family=\"matmul&amp;co\""), " L ") -
+                         count(strstr(strstr(svg, "data-family=\"matmul&amp;co\""), "</g>"), " L "),
+                     2);
+    assert_non_null(strstr(svg, ">matmul&amp;co<"));
     free(svg);
     rpt_profile_free(&v);
     cJSON_Delete(json);
@@ -193,16 +355,17 @@ static void test_compare_chart(void **state)
     fixture_profile pair[2];
     const rpt_profile *list[2];
     fixture_open_pair(pair, list);
-    char *svg = rpt_svg_roofline(list, 2, NULL);
+    char *svg = rpt_svg_roofline(list, 2, NULL, NULL);
     assert_non_null(svg);
     assert_well_formed(svg);
-    /* Both devices' ceilings and verified kernels (5 + 4) on one chart, in their own colors. */
+    /* Both devices' ceilings and verified kernels (8 + 4) on one chart, in their own colors. */
     assert_int_equal(count(svg, "class=\"mem-ceiling\""), 4 + 3);
     assert_int_equal(count(svg, "class=\"compute-ceiling\""), 3 + 3);
-    assert_int_equal(count(svg, "class=\"kernel\""), 5 + 4);
+    assert_int_equal(count(svg, "class=\"kernel\""), 8 + 4);
     assert_non_null(strstr(svg, rpt_series_color(0)));
     assert_non_null(strstr(svg, rpt_series_color(1)));
-    assert_non_null(strstr(svg, ">NVIDIA GeForce RTX 4090<"));
+    assert_non_null(strstr(svg, ">2: NVIDIA GeForce RTX 4090<"));
+    assert_non_null(strstr(svg, ">Device (colour)<"));
     free(svg);
     fixture_close(&pair[0]);
     fixture_close(&pair[1]);
@@ -214,6 +377,9 @@ int main(void)
         cmocka_unit_test(test_axis_map),
         cmocka_unit_test(test_plot_fit_covers_everything),
         cmocka_unit_test(test_ceiling_lines_and_ridge),
+        cmocka_unit_test(test_marks_say_family_format_batch),
+        cmocka_unit_test(test_crowded_profile_per_family),
+        cmocka_unit_test(test_sweep_chart),
         cmocka_unit_test(test_svg_well_formed_and_escaped),
         cmocka_unit_test(test_compare_chart),
     };
