@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host/cl/fault.h"
 #include "host/cl/log.h"
 #include "host/cli/cli.h"
 #include "host/cli/commands.h"
@@ -13,11 +14,11 @@ static const struct {
 } commands[] = {
     {"devices", oclab_cmd_devices, "devices [-d SEL] [--json]\n"
                                    "      every platform and device, clinfo-style key facts"},
-    {"peak", oclab_cmd_peak, "peak [-d SEL] [-o FILE] [--json] [--quick] [--max-time MS]\n"
+    {"peak", oclab_cmd_peak, "peak [-d SEL] [-o FILE] [--json] [--quick] [--max-time MS] [tuning options]\n"
                              "      bandwidth sweep + compute peaks -> roofline ceilings"},
     {"decode", oclab_cmd_decode,
      "decode [-d SEL] [-o FILE] [--json] [--profile PEAK.json] [--family gemv|attention]\n"
-     "       [--formats f32,f16,q8_0,q4_0,i8_pc] [--batch 1,16] [--shape N,K]... [--no-tune] [--no-baseline]\n"
+     "       [--formats f32,f16,q8_0,q4_0,i8_pc] [--batch 1,16] [--shape N,K]... [--no-baseline]\n"
      "       [--heads HQ --kv-heads HKV --head-dim D --context S,... --kv f16,q8_0,f32]\n"
      "      GEMV + attention decode kernels, verified, placed on the roofline"},
     {"run", oclab_cmd_run, "run [-d SEL] [--out DIR] [--quick] [decode options]\n"
@@ -32,6 +33,8 @@ static const struct {
                              "  oclab cost attention --batch B --heads HQ --kv-heads HKV --head-dim D --context S\n"
                              "       --kv f32|f16|bf16|q8_0 [--q F] [--out F] [--json] DEVICE\n"
                              "      FLOPs, bytes, intensity and bound of one kernel shape (F: f32, f16, bf16)"},
+    {"tune", oclab_cmd_tune, "tune [-d SEL] [--quick] [decode options]\n"
+                             "      fill the tuning cache ahead of time: every search oclab run would make, anew"},
     {"compare", oclab_cmd_compare, "compare BASE.json CURRENT.json [--tolerance PCT] [--markdown]\n"
                                    "      what moved between two profiles of one device; exit 1 when a ceiling, a\n"
                                    "      kernel's efficiency or a predicted tokens/s fell by more than PCT (5)"},
@@ -46,7 +49,9 @@ static void usage(void)
     printf("\nDEVICE (cost, model): --peak-gflops G --bandwidth-gbs W [--memory-gb M] | --spec NAME | "
            "--profile FILE\n"
            "device selection (-d SEL or $OCLAB_DEVICE): P:D, a name substring, cpu|gpu|accelerator, all\n"
-           "common options: --kernels DIR (load kernels from disk), --max-time MS, -v (verbose), -q (quiet)\n"
+           "common options: --kernels DIR (load kernels from disk), --max-time MS, --max-launch MS, -v (verbose),\n"
+           "  -q (quiet); tuning: --tune-time S (per search), --no-tune (start points only), --retune,\n"
+           "  --tuning-cache FILE (default $XDG_CACHE_HOME/oclab/tuning.json), --no-tuning-cache\n"
            "exit codes: 0 ok, 1 device/driver/verification failure (compare: a regression), 2 bad input\n");
 }
 
@@ -66,6 +71,8 @@ int main(int argc, char **argv)
         oclab_error("no command given (try oclab help)");
         return OCLAB_EXIT_USAGE;
     }
+    if (oclab_fault_init() != 0)
+        return OCLAB_EXIT_USAGE;
     int help = !strcmp(argv[1], "help") && argc > 2;
     const char *word = help ? argv[2] : argv[1];
     if (!help && (!strcmp(word, "help") || !strcmp(word, "--help") || !strcmp(word, "-h"))) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host/cl/error.h"
+#include "host/cl/fault.h"
 #include "host/cl/kernel_source.h"
 #include "host/cl/log.h"
 
@@ -83,6 +84,13 @@ cl_int oclab_cl_build(oclab_cl *cl, const char *file, const char *options, cl_pr
         err = CL_INVALID_VALUE;
         goto cleanup;
     }
+    if (oclab_fault_now(OCLAB_FAULT_BUILD)) {
+        err = CL_BUILD_PROGRAM_FAILURE;
+        oclab_error("building kernels/%s (options '%s') failed: %s", file, options ? options : "",
+                    oclab_cl_error_name(err));
+        fprintf(stderr, "oclab: build log of %s:\ninjected fault (OCLAB_FAULT): this build fails\n", file);
+        goto cleanup;
+    }
     const char *sources[1] = {source};
     *program = clCreateProgramWithSource(cl->context, 1, sources, NULL, &err);
     CL_CHECK("clCreateProgramWithSource");
@@ -123,6 +131,11 @@ cl_int oclab_cl_buffer(oclab_cl *cl, cl_mem_flags flags, size_t bytes, const voi
     }
     if (init)
         flags |= CL_MEM_COPY_HOST_PTR;
+    if (oclab_fault_now(OCLAB_FAULT_ALLOC)) {
+        err = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+        oclab_cl_report("clCreateBuffer (injected fault)", err);
+        goto cleanup;
+    }
     *mem = clCreateBuffer(cl->context, flags, bytes, (void *)init, &err);
     CL_CHECK("clCreateBuffer");
 cleanup:
@@ -147,6 +160,9 @@ cl_int oclab_cl_read(oclab_cl *cl, cl_mem mem, size_t bytes, void *host)
 {
     cl_int err = CL_SUCCESS;
     CL_TRY(clEnqueueReadBuffer(cl->queue, mem, CL_TRUE, 0, bytes, host, 0, NULL, NULL));
+    if (oclab_fault_now(OCLAB_FAULT_WRONG)) /* one mantissa bit of every word: no value survives it */
+        for (size_t i = 0; i + 4 <= bytes; i += 4)
+            ((unsigned char *)host)[i + 2] ^= 0x40;
 cleanup:
     return err;
 }

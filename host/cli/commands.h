@@ -11,6 +11,7 @@ int oclab_cmd_run(int argc, char **argv);
 int oclab_cmd_report(int argc, char **argv);
 int oclab_cmd_model(int argc, char **argv);
 int oclab_cmd_cost(int argc, char **argv);
+int oclab_cmd_tune(int argc, char **argv);
 /* Exit 1 here means a regression beyond the tolerance, not a device failure. */
 int oclab_cmd_compare(int argc, char **argv);
 

@@ -9,6 +9,7 @@
 #include "host/cl/profile.h"
 #include "host/cli/cli.h"
 #include "host/cli/commands.h"
+#include "host/cli/isolate.h"
 #include "host/decode/decode.h"
 #include "host/peak/peak.h"
 #include "roofline/profile.h"
@@ -56,7 +57,8 @@ int oclab_cmd_decode(int argc, char **argv)
     oclab_cl cl = {0};
     cJSON *profile = NULL, *peak = NULL;
     const char *out = NULL, *peak_path = NULL;
-    int json = 0, selected = 0, count = 0, rc;
+    int json = 0, selected = 0, count = 0, rc, isolate = 0;
+    double timeout_s = 0.0;
     oclab_device_opts_init(&dev_opts, "0:0");
     oclab_decode_opts_init(&opts);
     for (int i = 0; i < argc; i++) {
@@ -64,6 +66,8 @@ int oclab_cmd_decode(int argc, char **argv)
         int r = oclab_device_opt(&dev_opts, argc, argv, &i);
         if (r == 0)
             r = oclab_decode_opt(&opts, argc, argv, &i);
+        if (r == 0)
+            r = oclab_isolate_opt(argc, argv, &i, &isolate, &timeout_s);
         if (r == 0 && (r = oclab_flag_value(argc, argv, &i, "-o", &v)) > 0)
             out = v;
         if (r == 0 && (r = oclab_flag_value(argc, argv, &i, "--output", &v)) > 0)
@@ -89,6 +93,10 @@ int oclab_cmd_decode(int argc, char **argv)
     const oclab_device_info *info = &list.devices[selected];
     if (oclab_decode_opts_fit(&opts, info) != 0) {
         rc = OCLAB_EXIT_USAGE;
+        goto cleanup;
+    }
+    if (isolate) {
+        rc = oclab_isolate_command("decode", argc, argv, timeout_s > 0.0 ? timeout_s : 7200.0, out, info, "decode");
         goto cleanup;
     }
     char label[600];

@@ -11,6 +11,7 @@
 #include "host/cl/log.h"
 #include "host/cl/profile.h"
 #include "host/cli/commands.h"
+#include "host/cli/isolate.h"
 #include "host/peak/peak.h"
 
 #define MAX_SELECTED 64
@@ -48,12 +49,15 @@ int oclab_cmd_peak(int argc, char **argv)
     oclab_device_opts opts;
     oclab_device_list list = {0};
     int selected[MAX_SELECTED];
-    int n = 0, json = 0, rc;
+    int n = 0, json = 0, rc, isolate = 0;
+    double timeout_s = 0.0;
     const char *output = NULL;
     oclab_device_opts_init(&opts, "all");
     for (int i = 0; i < argc; i++) {
         const char *v = NULL;
         int r = oclab_device_opt(&opts, argc, argv, &i);
+        if (r == 0)
+            r = oclab_isolate_opt(argc, argv, &i, &isolate, &timeout_s);
         if (r == 0 && ((r = oclab_flag_value(argc, argv, &i, "-o", &v)) != 0 ||
                        (r = oclab_flag_value(argc, argv, &i, "--output", &v)) != 0) && r > 0)
             output = v;
@@ -75,6 +79,11 @@ int oclab_cmd_peak(int argc, char **argv)
         oclab_error("peak: '%s' selects %d devices; -o and --json write one profile, pick one with -d P:D",
                     opts.selector, n);
         rc = OCLAB_EXIT_USAGE;
+        goto cleanup;
+    }
+    if (isolate) {
+        rc = oclab_isolate_command("peak", argc, argv, timeout_s > 0.0 ? timeout_s : 7200.0, output,
+                                   n == 1 ? &list.devices[selected[0]] : NULL, "peak");
         goto cleanup;
     }
     for (int i = 0; i < n; i++) {

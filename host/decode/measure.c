@@ -1,6 +1,7 @@
 /* oclab decode's measurement of one device: the probes, then the GEMV and attention families. */
 #include <string.h>
 
+#include "host/cl/fault.h"
 #include "host/cl/log.h"
 #include "host/cl/profile.h"
 #include "host/decode/decode.h"
@@ -35,6 +36,8 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
                    : dev_opts->quick         ? QUICK_BUDGET_S
                                              : DEFAULT_BUDGET_S;
     adopt_llc(cl, profile);
+    oclab_fault_scope(0, "decode");
+    oclab_fault_point();
     oclab_tuner_open(&ctx.tuner, cl->info, dev_opts);
     cJSON *meas = cJSON_GetObjectItemCaseSensitive(profile, "measurements");
     if (!cJSON_GetObjectItemCaseSensitive(meas, "timing"))
@@ -56,15 +59,21 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
         cJSON_AddItemToObject(probes, "compute", oclab_compute_probe_json(ctx.compute_probe));
     }
     if (opts->run_gemv) {
+        oclab_fault_scope(1, "gemv");
+        oclab_fault_point();
         int r = oclab_gemv_measure(&ctx, opts);
         if (r != OCLAB_EXIT_OK)
             rc = r;
     }
     if (opts->run_attention) {
+        oclab_fault_scope(1, "attention");
+        oclab_fault_point();
         int r = oclab_attention_measure(&ctx, opts);
         if (r != OCLAB_EXIT_OK)
             rc = r;
     }
+    oclab_fault_scope(1, NULL);
+    oclab_fault_scope(0, NULL);
     oclab_decode_hold_ceilings(profile);
     oclab_tuner_close(&ctx.tuner);
     oclab_compute_probe_free(ctx.compute_probe);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host/cl/error.h"
+#include "host/cl/fault.h"
 #include "host/cl/kernel_source.h"
 #include "host/cl/log.h"
 #include "host/cl/profile.h"
@@ -487,6 +488,8 @@ int oclab_peak_bandwidth(oclab_peak_ctx *ctx)
         return OCLAB_EXIT_FAIL;
     }
     st->ctx = ctx;
+    oclab_fault_scope(1, "stream");
+    oclab_fault_point();
     cJSON_AddStringToObject(bw, "counting",
                             "STREAM: bytes read + bytes written per pass, no write-allocate; read's one float "
                             "per work-item not counted; decimal GB/s; median over launches");
@@ -564,5 +567,6 @@ int oclab_peak_bandwidth(oclab_peak_ctx *ctx)
     }
     state_free(st);
     free(st);
+    oclab_fault_scope(1, NULL);
     return ctx->failed ? OCLAB_EXIT_FAIL : OCLAB_EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "host/cl/error.h"
+#include "host/cl/fault.h"
 #include "host/cl/kernel_source.h"
 #include "host/cl/log.h"
 #include "host/cl/profile.h"
@@ -301,6 +302,8 @@ int oclab_peak_compute(oclab_peak_ctx *ctx)
 {
     const oclab_device_info *info = ctx->cl->info;
     cJSON *all = cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(ctx->profile, "measurements"), "compute");
+    oclab_fault_scope(1, "compute");
+    oclab_fault_point();
     for (int p = 0; p < OCLAB_PRECS; p++) {
         const char *reason = unsupported(info, (oclab_precision)p);
         char what[32];
@@ -310,5 +313,6 @@ int oclab_peak_compute(oclab_peak_ctx *ctx)
         else if (measure_precision(ctx, (oclab_precision)p, all) != 0)
             ctx->failed = 1;
     }
+    oclab_fault_scope(1, NULL);
     return ctx->failed ? OCLAB_EXIT_FAIL : OCLAB_EXIT_OK;
 }

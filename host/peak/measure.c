@@ -1,5 +1,6 @@
 /* oclab peak's measurement of one device: the sweep, the compute peaks, latency and transfer, then the
  * ceilings, with the budgets of a quick or a full run. */
+#include "host/cl/fault.h"
 #include "host/cl/log.h"
 #include "host/peak/peak.h"
 
@@ -11,6 +12,8 @@ int oclab_peak_measure(oclab_cl *cl, const oclab_device_opts *opts, cJSON *profi
 {
     oclab_peak_ctx ctx = {.cl = cl, .profile = profile, .quick = opts->quick, .launch_s = LAUNCH_S};
     double t0 = oclab_now();
+    oclab_fault_scope(0, "peak");
+    oclab_fault_point();
     cJSON *meas = cJSON_GetObjectItemCaseSensitive(profile, "measurements");
     cJSON_DeleteItemFromObjectCaseSensitive(meas, "timing");
     cJSON_AddItemToObject(meas, "timing", oclab_cl_clock_json(&cl->clock));
@@ -30,6 +33,7 @@ int oclab_peak_measure(oclab_cl *cl, const oclab_device_opts *opts, cJSON *profi
     oclab_peak_transfer(&ctx);
     oclab_peak_ceilings(profile);
     oclab_tuner_close(&ctx.tuner);
+    oclab_fault_scope(0, NULL);
     cJSON *run = cJSON_AddObjectToObject(meas, "peak");
     cJSON_AddStringToObject(run, "mode", opts->quick ? "quick" : "full");
     cJSON_AddNumberToObject(run, "budget_s", ctx.budget_s);

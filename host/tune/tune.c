@@ -1,9 +1,35 @@
 #include "host/tune/tune.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "host/cl/fault.h"
 #include "host/cl/log.h"
+
+#define KEY_LEN 512
+
+/* The keys marked "crashed" in this process's journal. */
+static void read_crashed(oclab_tuner *t)
+{
+    const char *path = getenv(OCLAB_JOURNAL_ENV);
+    FILE *f = path && path[0] ? fopen(path, "r") : NULL;
+    char line[KEY_LEN + 16];
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "crashed ", 8) != 0)
+            continue;
+        char **grown = realloc(t->crashed, (size_t)(t->n_crashed + 1) * sizeof *grown);
+        if (!grown || !(grown[t->n_crashed] = strdup(line + 8))) {
+            t->crashed = grown ? grown : t->crashed;
+            break;
+        }
+        t->crashed = grown;
+        t->n_crashed++;
+    }
+    if (f)
+        fclose(f);
+}
 
 void oclab_tuner_open(oclab_tuner *tuner, const oclab_device_info *device, const oclab_device_opts *opts)
 {
@@ -14,12 +40,99 @@ void oclab_tuner_open(oclab_tuner *tuner, const oclab_device_info *device, const
     tuner->budget_s = opts->tune_time_s;
     if (!opts->no_tuning_cache)
         tuner->cache = oclab_tune_cache_open(opts->tuning_cache);
+    read_crashed(tuner);
 }
 
 void oclab_tuner_close(oclab_tuner *tuner)
 {
     oclab_tune_cache_close(tuner->cache);
     tuner->cache = NULL;
+    for (int i = 0; i < tuner->n_crashed; i++)
+        free(tuner->crashed[i]);
+    free(tuner->crashed);
+    tuner->crashed = NULL;
+    tuner->n_crashed = 0;
+}
+
+static void journal_append(const char *path, const char *verb, const char *key)
+{
+    FILE *f = path && path[0] ? fopen(path, "a") : NULL;
+    if (!f)
+        return;
+    fprintf(f, "%s %s\n", verb, key);
+    fclose(f); /* in the kernel's hands once closed: a crash of this process does not lose it */
+}
+
+static void journal(const char *verb, const char *key)
+{
+    journal_append(getenv(OCLAB_JOURNAL_ENV), verb, key);
+}
+
+int oclab_tune_journal_crashed(const char *path, char *key, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    char line[KEY_LEN + 16], open[KEY_LEN + 16] = "";
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!strncmp(line, "start ", 6))
+            snprintf(open, sizeof open, "%s", line + 6);
+        else if (!strncmp(line, "done ", 5) && !strcmp(line + 5, open))
+            open[0] = '\0';
+    }
+    if (f)
+        fclose(f);
+    if (!open[0])
+        return -1;
+    snprintf(key, len, "%s", open);
+    journal_append(path, "crashed", open);
+    return 0;
+}
+
+/* The family's evaluation wrapped: each candidate under its key in the journal, skipped when it crashed
+ * a child before, and the family's crash fault (cl/fault.h) on its start point. */
+typedef struct {
+    const oclab_tune_eval *inner;
+    const oclab_tuner *tuner;
+    const oclab_tune_space *space;
+    const char *format, *shape_class;
+    uint64_t source_hash;
+} guarded;
+
+static void *guarded_prepare(void *user, const int *point, oclab_tune_status *status, char *why, size_t len)
+{
+    guarded *g = user;
+    char key[KEY_LEN], text[256];
+    oclab_tune_point_text(g->space, point, text, sizeof text);
+    snprintf(key, sizeof key, "%s|%s|%s|%016llx|%s", g->space->family, g->format, g->shape_class,
+             (unsigned long long)g->source_hash, text);
+    size_t family_len = strlen(g->space->family);
+    int family_crashed = 0;
+    for (int i = 0; i < g->tuner->n_crashed; i++) {
+        if (!strcmp(g->tuner->crashed[i], key)) {
+            *status = OCLAB_TUNE_CRASH;
+            snprintf(why, len, "it crashed the process preparing it before (a driver fault)");
+            return NULL;
+        }
+        family_crashed |= !strncmp(g->tuner->crashed[i], key, family_len + 1);
+    }
+    journal("start", key);
+    oclab_fault_candidate(g->space->family,
+                          !memcmp(point, g->space->start, (size_t)g->space->n_params * sizeof *point), family_crashed);
+    void *handle = g->inner->prepare(g->inner->user, point, status, why, len);
+    journal("done", key);
+    return handle;
+}
+
+static double guarded_sample(void *user, void *handle, int rep)
+{
+    guarded *g = user;
+    return g->inner->sample(g->inner->user, handle, rep);
+}
+
+static void guarded_release(void *user, void *handle)
+{
+    guarded *g = user;
+    g->inner->release(g->inner->user, handle);
 }
 
 static cJSON *failures_json(const oclab_tune_space *space, const oclab_tune_result *r)
@@ -95,10 +208,13 @@ static int from_cache(oclab_tuner *t, const oclab_tune_space *space, const oclab
     return 0;
 }
 
-int oclab_tune(oclab_tuner *t, const oclab_tune_space *space, const oclab_tune_eval *eval,
+int oclab_tune(oclab_tuner *t, const oclab_tune_space *space, const oclab_tune_eval *family_eval,
                const oclab_tune_opts *opts, const char *format, const char *shape_class, uint64_t source_hash,
                oclab_tune_outcome *out)
 {
+    guarded g = {family_eval, t, space, format, shape_class, source_hash};
+    oclab_tune_eval guarded_eval = {guarded_prepare, guarded_sample, guarded_release, &g};
+    const oclab_tune_eval *eval = &guarded_eval;
     oclab_tune_key key = {t->device->platform_name, t->device->name, t->device->driver, source_hash,
                           space->family, format, shape_class};
     oclab_tune_opts o = *opts;

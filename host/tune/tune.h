@@ -13,12 +13,19 @@
 #include "host/tune/search.h"
 #include "host/tune/space.h"
 
+/* The journal of a child process (host/cli/isolate.h): its path in this environment variable. The
+ * tuner appends "start KEY" before it prepares a candidate and "done KEY" after; the parent marks the
+ * candidate a crashed child was preparing "crashed KEY", and the next child skips it. */
+#define OCLAB_JOURNAL_ENV "OCLAB_JOURNAL"
+
 typedef struct {
     const oclab_device_info *device;
     oclab_tune_cache *cache; /* NULL: nothing kept between runs */
     int search;              /* 0 (--no-tune): the start point only */
     int retune;              /* --retune: searches even where the cache has an entry (and replaces it) */
     double budget_s;         /* per search (--tune-time); 0: the family's own default */
+    char **crashed;          /* candidates that crashed a child before (the journal), skipped */
+    int n_crashed;
 } oclab_tuner;
 
 /* From the device options (--tuning-cache, --retune, --no-tune, --tune-time). */
@@ -39,6 +46,10 @@ typedef struct {
 int oclab_tune(oclab_tuner *tuner, const oclab_tune_space *space, const oclab_tune_eval *eval,
                const oclab_tune_opts *opts, const char *format, const char *shape_class, uint64_t source_hash,
                oclab_tune_outcome *out);
+
+/* The parent's side of the journal at PATH: the candidate whose "start" has no "done" is marked crashed.
+ * 0 with its key in KEY, -1 when the child was inside no candidate. */
+int oclab_tune_journal_crashed(const char *path, char *key, size_t len);
 
 /* One line on why a tuning found nothing, from its RECORD: "3 candidates tried; kernel build failed: ..."
  * (the first failure's status and reason). */
