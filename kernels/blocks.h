@@ -17,7 +17,10 @@
  * 0.44 to 0.74 of its roof, q8_0 at M = 16 from 0.65 to 0.87, q4_0 at M = 1 from 0.64 to 0.80 of the
  * probe). The pointer goes through an integer because clang's prefetch takes a
  * generic pointer, which OpenCL 1.2 lacks; CPU drivers have one flat address space. */
-#if defined(PREFETCH) && PREFETCH > 0
+/* Only where the compiler targets a CPU instruction set, where clang's prefetch becomes an instruction:
+ * a driver that compiles through SPIR-V (Mesa rusticl) has no translation for it and aborts. */
+#if defined(PREFETCH) && PREFETCH > 0 &&                                                            \
+    (defined(__x86_64__) || defined(__aarch64__) || defined(__powerpc64__) || defined(__riscv))
 #define PREFETCH_LINES(p, bytes)                                                                    \
     _Pragma("unroll") for (uint pf_ = 0; pf_ < (uint)(bytes); pf_ += 64)                           \
         __builtin_prefetch((const void *)(size_t)((const __global uchar *)(p) + PREFETCH + pf_))

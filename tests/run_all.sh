@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
-# CI has POCL and Chromium (.ci/setup): an OpenCL test that finds no device, or the report's browser
-# test that finds no browser, fails instead of skipping.
+# CI has POCL, Mesa rusticl and Chromium (.ci/setup): an OpenCL test that finds no device (on either
+# driver), or the report's browser test that finds no browser, fails instead of skipping.
 export OCLAB_REQUIRE_DEVICE=1
 export OCLAB_REQUIRE_BROWSER=1
+export OCLAB_REQUIRE_RUSTICL=1
 
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCLAB_WERROR=ON
 cmake --build build-test -j"$jobs"

@@ -12,10 +12,10 @@
 
 /* What a device's driver can be trusted with, measured once when it is opened (calibrate.c, with
  * kernels/calibrate.cl):
- *  - event timestamps: believed only when the timer resolution is above 0 and a launch of a few ms
- *    takes as long by its events as by the host clock (within 50 %, both ways); otherwise every figure
- *    is timed by the host clock less the launch overhead (Mesa rusticl 22.3 gives every command the
- *    same 1 ns);
+ *  - event timestamps: believed only when the timer resolution is above 0 and a launch of a few ms (the
+ *    least disturbed of five) takes as long by its events as by the host clock less the launch overhead
+ *    (within 50 %, both ways); otherwise every figure is timed by the host clock less the launch
+ *    overhead (Mesa rusticl 22.3 gives every command the same 1 ns);
  *  - the launch overhead, by the host clock (enqueue to finish) and by event;
  *  - a loop limit: the loop trips one work-item may make per launch before the driver stops its loops
  *    (Mesa llvmpipe: 65535, silently), so families size their launches below it. */

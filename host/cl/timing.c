@@ -176,6 +176,6 @@ void oclab_timing_to_json(const oclab_timing *t, cJSON *obj)
     cJSON_AddItemToObject(obj, "host_time_s", oclab_stats_json(&t->host));
     cJSON_AddNumberToObject(obj, "reps", t->reps);
     cJSON_AddStringToObject(obj, "clock", t->host_clock ? "host" : "event");
-    cJSON_AddNumberToObject(obj, "launch_overhead_s", t->overhead_s);
+    cJSON_AddNumberToObject(obj, "host_overhead_s", t->overhead_s);
     cJSON_AddBoolToObject(obj, "suspect", t->suspect);
 }

@@ -66,7 +66,7 @@ cl_int oclab_time_round_robin(oclab_cl *cl, oclab_enqueue_fn fn, void *const *us
  * the overhead, which is then most of what was timed. */
 int oclab_timing_suspect(const oclab_stats *device, const oclab_stats *host, double overhead_s, int host_clock);
 
-/* {time_s: stats, host_time_s: stats, reps, clock: "event"|"host", launch_overhead_s, suspect} merged into
+/* {time_s: stats, host_time_s: stats, reps, clock: "event"|"host", host_overhead_s, suspect} merged into
  * OBJ. */
 void oclab_timing_to_json(const oclab_timing *timing, cJSON *obj);
 

@@ -6,7 +6,7 @@ source "$(dirname "$0")/../lib/assert.sh"
 run help
 [ "$rc" = 0 ] || check_fail "oclab help: exit $rc"
 commands=$(sed -n 's/^  oclab \([a-z]*\) .*/\1/p' "$TMP/out" | sort -u | tr '\n' ' ')
-[ "$commands" = "compare cost decode devices model peak report run " ] || check_fail "commands listed: '$commands'"
+[ "$commands" = "compare cost decode devices model peak report run tune " ] || check_fail "commands listed: '$commands'"
 for c in $commands; do
     for form in "$c --help" "$c -h" "help $c" "$c --bogus --help"; do
         run $form
