@@ -205,10 +205,12 @@ static rpt_table *array_table(const char *title, const cJSON *array)
     const cJSON *row, *item;
     cJSON_ArrayForEach(row, array) {
         cJSON_ArrayForEach(item, row) {
+            if (!item->string) /* a row that is an array, not an object */
+                continue;
             int seen = 0;
             for (int i = 0; i < n && !seen; i++)
                 seen = strcmp(cols[i], item->string) == 0;
-            if (!seen && n < MAX_COLS && item->string)
+            if (!seen && n < MAX_COLS)
                 cols[n++] = item->string;
         }
     }

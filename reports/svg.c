@@ -24,7 +24,8 @@ const char *rpt_series_color(int i)
 
 int rpt_kernel_plotted(const rpt_kernel *k)
 {
-    return k->verified && k->intensity > 0.0 && k->gflops > 0.0;
+    return k->verified && k->intensity >= RL_RATE_MIN && k->intensity <= RL_RATE_MAX && k->gflops >= RL_RATE_MIN &&
+           k->gflops <= RL_RATE_MAX;
 }
 
 /* Known families keep their color from report to report; anything else shares the next one. */

@@ -15,7 +15,7 @@
 /* Malloc'd SVG document, NULL when out of memory. PLOT NULL: rpt_plot_fit of the same profiles. */
 char *rpt_svg_roofline(const rpt_profile *const *profiles, int n, const rpt_plot *plot);
 
-/* Whether kernel K is drawn: verified, with a positive intensity and GFLOP/s. */
+/* Whether kernel K is drawn: verified, its intensity and GFLOP/s in [RL_RATE_MIN, RL_RATE_MAX]. */
 int rpt_kernel_plotted(const rpt_kernel *k);
 
 /* Color of series I (a family or a device): a fixed palette, cycled. */

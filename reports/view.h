@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#define RPT_PROFILE_SCHEMA "oclab.profile/1"
+#include "roofline/profile.h"
 
 typedef struct {
     char name[32]; /* memory level ("dram", "l1", ...) or precision ("f32", "int8", ...) */
@@ -46,10 +46,9 @@ typedef struct {
     int n_kernels;
 } rpt_profile;
 
-/* Checks and reads JSON into VIEW (which keeps pointers into JSON). 0 ok; -1 with a one-line reason
- * in err: not an object, schema not "oclab.profile/1", ceilings.memory / ceilings.compute not arrays,
- * or no positive ceiling at all. Ridges missing from the profile are derived from the dram (else the
- * first) memory ceiling and each compute ceiling. */
+/* Checks (rl_profile_check) and reads JSON into VIEW (which keeps pointers into JSON). 0 ok; -1 with a
+ * one-line reason in err: what rl_profile_check refuses, or no measured ceiling at all. Ridges missing
+ * from the profile are derived from the dram (else the first) memory ceiling and each compute ceiling. */
 int rpt_profile_read(const cJSON *json, const char *source, rpt_profile *view, char *err, size_t err_len);
 void rpt_profile_free(rpt_profile *view);
 

@@ -8,6 +8,7 @@
 
 #define DEFAULT_BUDGET_S 0.2
 #define QUICK_BUDGET_S 0.05
+#define MAX_WORK_GROUP 65536
 
 /* The configuration of the profile's f32 compute ceiling (0, 0 when it does not say). */
 static void f32_config(const cJSON *profile, int *vec, size_t *wg)
@@ -20,8 +21,9 @@ static void f32_config(const cJSON *profile, int *vec, size_t *wg)
         const cJSON *prec = cJSON_GetObjectItemCaseSensitive(c, "precision");
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "vector_width");
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "work_group");
+        /* A profile from a file may say anything: only a configuration a device could run is taken. */
         if (cJSON_IsString(prec) && strcmp(prec->valuestring, "f32") == 0 && cJSON_IsNumber(v) && cJSON_IsNumber(w) &&
-            v->valuedouble >= 1 && v->valuedouble <= 16 && w->valuedouble >= 1) {
+            v->valuedouble >= 1 && v->valuedouble <= 16 && w->valuedouble >= 1 && w->valuedouble <= MAX_WORK_GROUP) {
             *vec = (int)v->valuedouble;
             *wg = (size_t)w->valuedouble;
         }
