@@ -2,7 +2,7 @@
  * happen, or not, and then delivers a signal, so a test can kill oclab at an exact point of a write.
  *
  *   OCLAB_KILL_AT=CALL:N:WHEN:SIGNAL   CALL fsync|linkat|rename, its Nth call (from 1), WHEN before|after
- *                                      it runs, SIGNAL KILL|TERM|INT
+ *                                      it runs, SIGNAL KILL|TERM
  *   OCLAB_NO_TMPFILE=1                 open() with O_TMPFILE fails (EOPNOTSUPP), as on a file system
  *                                      without it, so the writer falls back to named temporaries
  * LD_PRELOAD=libkill_at.so oclab ... */
@@ -29,7 +29,7 @@ __attribute__((constructor)) static void init(void)
         return;
     }
     after = strcmp(when, "after") == 0;
-    sig = strcmp(name, "KILL") == 0 ? SIGKILL : strcmp(name, "INT") == 0 ? SIGINT : SIGTERM;
+    sig = strcmp(name, "KILL") == 0 ? SIGKILL : SIGTERM;
 }
 
 /* Counts a call of NAME; 1 when it is the one to signal. */
