@@ -44,91 +44,88 @@ static int numbers(const cJSON *object, const char *parent, const char *const *k
     return 0;
 }
 
+typedef int (*entry_check)(const cJSON *entry, const char *at, const void *arg, char *err, size_t err_len);
+
+/* The array KEY of PARENT (PARENT_PATH its path): absent unless REQUIRED, at most MAX entries, each
+ * passing CHECK with ARG. */
+static int list(const cJSON *parent, const char *parent_path, const char *key, int required, int max,
+                entry_check check, const void *arg, char *err, size_t err_len)
+{
+    char path[128], at[160];
+    const cJSON *array = rl_check_member(parent, parent_path, key, path, sizeof path);
+    if (rl_check_array(array, path, required, max, err, err_len) != 0)
+        return -1;
+    int i = 0;
+    const cJSON *entry;
+    cJSON_ArrayForEach(entry, array) {
+        snprintf(at, sizeof at, "%s[%d]", path, i++);
+        if (check(entry, at, arg, err, err_len) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int a_string(const cJSON *entry, const char *at, const void *arg, char *err, size_t err_len)
+{
+    (void)arg;
+    return rl_check_string(entry, at, 1, err, err_len);
+}
+
+/* A ceiling or ridge: an object with a string name and a rate (or null) under the keys ARG names. */
+typedef struct {
+    const char *name, *value;
+} ceiling_keys;
+
+static int a_ceiling(const cJSON *entry, const char *at, const void *arg, char *err, size_t err_len)
+{
+    const ceiling_keys *keys = arg;
+    char member[256];
+    if (rl_check_object(entry, at, 1, err, err_len) != 0 ||
+        rl_check_string(rl_check_member(entry, at, keys->name, member, sizeof member), member, 1, err, err_len) != 0)
+        return -1;
+    const cJSON *value = rl_check_member(entry, at, keys->value, member, sizeof member);
+    return rl_check_number(value, member, 1, 1, RL_RATE_MIN, RL_RATE_MAX, err, err_len);
+}
+
+static int a_kernel(const cJSON *k, const char *at, const void *arg, char *err, size_t err_len)
+{
+    (void)arg;
+    char path[256], t[200];
+    if (rl_check_object(k, at, 1, err, err_len) != 0 ||
+        strings(k, at, kernel_strings, COUNT(kernel_strings), err, err_len) != 0 ||
+        numbers(k, at, kernel_numbers, COUNT(kernel_numbers), err, err_len) != 0 ||
+        rl_check_bool(rl_check_member(k, at, "verified", path, sizeof path), path, err, err_len) != 0)
+        return -1;
+    for (size_t j = 0; j < COUNT(kernel_objects); j++)
+        if (rl_check_object(rl_check_member(k, at, kernel_objects[j], path, sizeof path), path, 0, err, err_len) != 0)
+            return -1;
+    snprintf(t, sizeof t, "%s.time_s", at);
+    return numbers(cJSON_GetObjectItemCaseSensitive(k, "time_s"), t, times, COUNT(times), err, err_len);
+}
+
+/* An entry of skipped[] or warnings[]: an object whose members ARG names are strings. */
+typedef struct {
+    const char *const *members;
+    size_t n;
+} note_members;
+
+static int a_note(const cJSON *entry, const char *at, const void *arg, char *err, size_t err_len)
+{
+    const note_members *m = arg;
+    return rl_check_object(entry, at, 1, err, err_len) != 0 || strings(entry, at, m->members, m->n, err, err_len) != 0
+               ? -1
+               : 0;
+}
+
 static int device(const cJSON *p, char *err, size_t err_len)
 {
-    char path[256];
+    char path[64];
     const cJSON *d = rl_check_member(p, "", "device", path, sizeof path);
     if (rl_check_object(d, path, 0, err, err_len) != 0 ||
         strings(d, "device", device_strings, COUNT(device_strings), err, err_len) != 0 ||
         numbers(d, "device", device_numbers, COUNT(device_numbers), err, err_len) != 0)
         return -1;
-    const cJSON *ext = rl_check_member(d, "device", "extensions", path, sizeof path);
-    if (rl_check_array(ext, path, 0, MAX_LIST, err, err_len) != 0)
-        return -1;
-    int i = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, ext) {
-        snprintf(path, sizeof path, "device.extensions[%d]", i++);
-        if (rl_check_string(e, path, 1, err, err_len) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* An array at PATH of objects, each with a string NAME_KEY and a VALUE_KEY rate (or null). */
-static int ceilings(const cJSON *list, const char *path, int required, const char *name_key, const char *value_key,
-                    char *err, size_t err_len)
-{
-    if (rl_check_array(list, path, required, RL_PROFILE_MAX_CEILINGS, err, err_len) != 0)
-        return -1;
-    int i = 0;
-    const cJSON *entry;
-    cJSON_ArrayForEach(entry, list) {
-        char at[160], member[256];
-        snprintf(at, sizeof at, "%s[%d]", path, i++);
-        if (rl_check_object(entry, at, 1, err, err_len) != 0 ||
-            rl_check_string(rl_check_member(entry, at, name_key, member, sizeof member), member, 1, err, err_len) != 0)
-            return -1;
-        const cJSON *value = rl_check_member(entry, at, value_key, member, sizeof member);
-        if (rl_check_number(value, member, 1, 1, RL_RATE_MIN, RL_RATE_MAX, err, err_len) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int kernels(const cJSON *p, char *err, size_t err_len)
-{
-    char path[256];
-    const cJSON *list = rl_check_member(p, "", "kernels", path, sizeof path);
-    if (rl_check_array(list, path, 0, RL_PROFILE_MAX_KERNELS, err, err_len) != 0)
-        return -1;
-    int i = 0;
-    const cJSON *k;
-    cJSON_ArrayForEach(k, list) {
-        char at[64];
-        snprintf(at, sizeof at, "kernels[%d]", i++);
-        if (rl_check_object(k, at, 1, err, err_len) != 0 ||
-            strings(k, at, kernel_strings, COUNT(kernel_strings), err, err_len) != 0 ||
-            numbers(k, at, kernel_numbers, COUNT(kernel_numbers), err, err_len) != 0 ||
-            rl_check_bool(rl_check_member(k, at, "verified", path, sizeof path), path, err, err_len) != 0)
-            return -1;
-        for (size_t j = 0; j < COUNT(kernel_objects); j++)
-            if (rl_check_object(rl_check_member(k, at, kernel_objects[j], path, sizeof path), path, 0, err,
-                                err_len) != 0)
-                return -1;
-        char t[80];
-        snprintf(t, sizeof t, "%s.time_s", at);
-        if (numbers(cJSON_GetObjectItemCaseSensitive(k, "time_s"), t, times, COUNT(times), err, err_len) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* skipped[] and warnings[]: objects with string members. */
-static int notes(const cJSON *p, const char *key, const char *const *members, size_t n, char *err, size_t err_len)
-{
-    char path[64];
-    const cJSON *list = rl_check_member(p, "", key, path, sizeof path);
-    if (rl_check_array(list, path, 0, MAX_LIST, err, err_len) != 0)
-        return -1;
-    int i = 0;
-    const cJSON *entry;
-    cJSON_ArrayForEach(entry, list) {
-        snprintf(path, sizeof path, "%s[%d]", key, i++);
-        if (rl_check_object(entry, path, 1, err, err_len) != 0 || strings(entry, path, members, n, err, err_len) != 0)
-            return -1;
-    }
-    return 0;
+    return list(d, "device", "extensions", 0, MAX_LIST, a_string, NULL, err, err_len);
 }
 
 int rl_profile_check(const cJSON *p, char *err, size_t err_len)
@@ -157,17 +154,18 @@ int rl_profile_check(const cJSON *p, char *err, size_t err_len)
     static const char *const skip[] = {"what", "reason"};
     static const char *const warn[] = {"what", "detail"};
     static const char *const top[] = {"date", "host"};
+    static const ceiling_keys memory = {"level", "gbs"}, compute = {"precision", "gflops"},
+                              ridge = {"precision", "flop_per_byte"};
+    static const note_members skipped = {skip, COUNT(skip)}, warnings = {warn, COUNT(warn)};
     if (strings(p, "", top, COUNT(top), err, err_len) != 0 ||
         strings(cJSON_GetObjectItemCaseSensitive(p, "tool"), "tool", tool, COUNT(tool), err, err_len) != 0 ||
         device(p, err, err_len) != 0 ||
-        ceilings(cJSON_GetObjectItemCaseSensitive(c, "memory"), "ceilings.memory", 1, "level", "gbs", err,
-                 err_len) != 0 ||
-        ceilings(cJSON_GetObjectItemCaseSensitive(c, "compute"), "ceilings.compute", 1, "precision", "gflops", err,
-                 err_len) != 0 ||
-        ceilings(cJSON_GetObjectItemCaseSensitive(p, "ridges"), "ridges", 0, "precision", "flop_per_byte", err,
-                 err_len) != 0 ||
-        kernels(p, err, err_len) != 0 || notes(p, "skipped", skip, COUNT(skip), err, err_len) != 0 ||
-        notes(p, "warnings", warn, COUNT(warn), err, err_len) != 0)
+        list(c, "ceilings", "memory", 1, RL_PROFILE_MAX_CEILINGS, a_ceiling, &memory, err, err_len) != 0 ||
+        list(c, "ceilings", "compute", 1, RL_PROFILE_MAX_CEILINGS, a_ceiling, &compute, err, err_len) != 0 ||
+        list(p, "", "ridges", 0, RL_PROFILE_MAX_CEILINGS, a_ceiling, &ridge, err, err_len) != 0 ||
+        list(p, "", "kernels", 0, RL_PROFILE_MAX_KERNELS, a_kernel, NULL, err, err_len) != 0 ||
+        list(p, "", "skipped", 0, MAX_LIST, a_note, &skipped, err, err_len) != 0 ||
+        list(p, "", "warnings", 0, MAX_LIST, a_note, &warnings, err, err_len) != 0)
         return -1;
     return 0;
 }

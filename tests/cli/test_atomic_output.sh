@@ -74,11 +74,13 @@ killed "kill -9 after a rename" "$TMP/d" 137 rename:1:after:KILL
 expect "kill -9 after a rename" "$TMP/d" whole old old
 # Without O_TMPFILE the texts go to named temporaries: SIGTERM while the second is flushed removes both.
 # (Not SIGINT: a shell that runs the tests in the background makes oclab inherit it ignored.)
-killed "SIGTERM, no O_TMPFILE" "$TMP/e" 143 fsync:2:after:TERM OCLAB_NO_TMPFILE=1
+killed "SIGTERM, no O_TMPFILE" "$TMP/e" 143 fsync:2:after:TERM OCLAB_NO_TMPFILE="$TMP/refused-e"
 expect "SIGTERM, no O_TMPFILE" "$TMP/e" absent absent absent
+[ "$(wc -l <"$TMP/refused-e")" = 2 ] || check_fail "SIGTERM, no O_TMPFILE: O_TMPFILE was not refused twice"
 # ... and a run to the end puts every file in place through them.
-killed "no O_TMPFILE" "$TMP/f" 0 rename:99:after:KILL OCLAB_NO_TMPFILE=1
+killed "no O_TMPFILE" "$TMP/f" 0 rename:99:after:KILL OCLAB_NO_TMPFILE="$TMP/refused-f"
 expect "no O_TMPFILE" "$TMP/f" whole whole whole
+[ "$(wc -l <"$TMP/refused-f")" = 3 ] || check_fail "no O_TMPFILE: O_TMPFILE was not refused for each file"
 
 # A later run completes what a killed one left.
 for dir in a b c d e; do

@@ -48,53 +48,51 @@ refused() {
     [ ! -e "$TMP/report" ] || check_fail "$label: the report folder was created"
 }
 
-# Every profile reader: report, model and cost --profile, decode --profile.
-profile_cases=(
-    "truncated.json:is not valid JSON (it ends early: truncated?)"
-    "inf.json:ceilings.memory[0].gbs is out of range"
-    "negative.json:ceilings.memory[0].gbs must be a number from 1e-09 to 1e+18"
-    "absurd.json:ceilings.compute[0].gflops must be a number from 1e-09 to 1e+18"
-    "string.json:ceilings.compute[0].gflops must be a number"
-    "kernels.json:kernels must be an array"
-    "deep.json:nests deeper than 64 levels"
-    "trailing.json:is not valid JSON (near byte"
-    "nul.json:is not JSON text (a NUL byte at byte"
-    "escape.json:x??[31m is out of range"
-    "huge.json:is larger than 16 MiB"
-    "many.json:ceilings.memory has 65 entries, more than 64"
+# KIND:FILE:WANT. Each profile goes to every profile reader (report, model and cost --profile, decode
+# --profile), each spec sheet to cost and model --spec, each config to model --config.
+cases=(
+    "profile:truncated.json:is not valid JSON (it ends early: truncated?)"
+    "profile:inf.json:ceilings.memory[0].gbs is out of range"
+    "profile:negative.json:ceilings.memory[0].gbs must be a number from 1e-09 to 1e+18"
+    "profile:absurd.json:ceilings.compute[0].gflops must be a number from 1e-09 to 1e+18"
+    "profile:string.json:ceilings.compute[0].gflops must be a number"
+    "profile:kernels.json:kernels must be an array"
+    "profile:deep.json:nests deeper than 64 levels"
+    "profile:trailing.json:is not valid JSON (near byte"
+    "profile:nul.json:is not JSON text (a NUL byte at byte"
+    "profile:escape.json:x??[31m is out of range"
+    "profile:huge.json:is larger than 16 MiB"
+    "profile:many.json:ceilings.memory has 65 entries, more than 64"
+    "spec:spec-fallback.json:fallback.f16 names \"f64\", which compute does not give"
+    "spec:spec-memory.json:memory_bytes must be a number from 1 to 1e+18"
+    "spec:spec-inf.json:bandwidth_gbs is out of range"
+    "spec:spec-string.json:compute.f32 must be a number"
+    "config:config-absurd.json:n_layers must be an integer from 1 to 16777216"
+    "config:config-name.json:name must be a string"
+    "config:config-inf.json:vocab is out of range"
+    "config:config-negative.json:d_ff must be an integer from 1 to 16777216"
+    "config:deep.json:nests deeper than 64 levels"
 )
-for case in "${profile_cases[@]}"; do
-    file=$TMP/${case%%:*} want=${case#*:}
-    refused "report ${case%%:*}" "$want" report "$file" --out "$TMP/report"
-    refused "model --profile ${case%%:*}" "$want" model --model llama-2-7b --weights f16 --profile "$file"
-    refused "cost --profile ${case%%:*}" "$want" cost gemv --m 1 --n 64 --k 64 --weights f32 --profile "$file"
-    refused "decode --profile ${case%%:*}" "$want" decode --family gemv --profile "$file"
+for case in "${cases[@]}"; do
+    kind=${case%%:*} rest=${case#*:}
+    name=${rest%%:*} want=${rest#*:} file=$TMP/${rest%%:*}
+    case $kind in
+    profile)
+        refused "report $name" "$want" report "$file" --out "$TMP/report"
+        refused "model --profile $name" "$want" model --model llama-2-7b --weights f16 --profile "$file"
+        refused "cost --profile $name" "$want" cost gemv --m 1 --n 64 --k 64 --weights f32 --profile "$file"
+        refused "decode --profile $name" "$want" decode --family gemv --profile "$file"
+        ;;
+    spec)
+        refused "cost --spec $name" "$want" cost gemv --m 1 --n 64 --k 64 --weights f32 --spec "$file"
+        refused "model --spec $name" "$want" model --model llama-2-7b --weights f16 --spec "$file"
+        ;;
+    config)
+        refused "model --config $name" "$want" model --config "$file" --weights f16 --peak-gflops 1 --bandwidth-gbs 1
+        ;;
+    esac
 done
 refused "report of a folder" "$TMP is not a regular file" report "$TMP" --out "$TMP/report"
 refused "decode --profile of a folder" "$TMP is not a regular file" decode --profile "$TMP"
-
-spec_cases=(
-    "spec-fallback.json:fallback.f16 names \"f64\", which compute does not give"
-    "spec-memory.json:memory_bytes must be a number from 1 to 1e+18"
-    "spec-inf.json:bandwidth_gbs is out of range"
-    "spec-string.json:compute.f32 must be a number"
-)
-for case in "${spec_cases[@]}"; do
-    file=$TMP/${case%%:*} want=${case#*:}
-    refused "cost --spec ${case%%:*}" "$want" cost gemv --m 1 --n 64 --k 64 --weights f32 --spec "$file"
-    refused "model --spec ${case%%:*}" "$want" model --model llama-2-7b --weights f16 --spec "$file"
-done
-
-config_cases=(
-    "config-absurd.json:n_layers must be an integer from 1 to 16777216"
-    "config-name.json:name must be a string"
-    "config-inf.json:vocab is out of range"
-    "config-negative.json:d_ff must be an integer from 1 to 16777216"
-    "deep.json:nests deeper than 64 levels"
-)
-for case in "${config_cases[@]}"; do
-    file=$TMP/${case%%:*} want=${case#*:}
-    refused "model --config ${case%%:*}" "$want" model --config "$file" --weights f16 --peak-gflops 1 --bandwidth-gbs 1
-done
 
 finish "untrusted files: all checks passed"

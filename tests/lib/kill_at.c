@@ -3,8 +3,9 @@
  *
  *   OCLAB_KILL_AT=CALL:N:WHEN:SIGNAL   CALL fsync|linkat|rename, its Nth call (from 1), WHEN before|after
  *                                      it runs, SIGNAL KILL|TERM
- *   OCLAB_NO_TMPFILE=1                 open() with O_TMPFILE fails (EOPNOTSUPP), as on a file system
- *                                      without it, so the writer falls back to named temporaries
+ *   OCLAB_NO_TMPFILE=LOG               open() with O_TMPFILE fails (EOPNOTSUPP), as on a file system
+ *                                      without it, so the writer falls back to named temporaries; each
+ *                                      refusal is logged to the file LOG
  * LD_PRELOAD=libkill_at.so oclab ... */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -73,30 +74,24 @@ int rename(const char *oldpath, const char *newpath)
     return rc;
 }
 
-static int open_any(const char *name, const char *path, int flags, va_list ap)
-{
-    mode_t mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(ap, int) : 0;
-    if ((flags & O_TMPFILE) == O_TMPFILE && getenv("OCLAB_NO_TMPFILE")) {
-        errno = EOPNOTSUPP;
-        return -1;
-    }
-    return REAL(int, name, const char *, int, ...)(path, flags, mode);
-}
-
+/* open and open64 are one function on 64-bit glibc. */
 int open(const char *path, int flags, ...)
 {
     va_list ap;
     va_start(ap, flags);
-    int fd = open_any("open", path, flags, ap);
+    mode_t mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(ap, int) : 0;
     va_end(ap);
-    return fd;
+    const char *log = getenv("OCLAB_NO_TMPFILE");
+    if ((flags & O_TMPFILE) == O_TMPFILE && log) {
+        FILE *f = fopen(log, "a");
+        if (f) {
+            fputs("O_TMPFILE refused\n", f);
+            fclose(f);
+        }
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    return REAL(int, "open", const char *, int, ...)(path, flags, mode);
 }
 
-int open64(const char *path, int flags, ...)
-{
-    va_list ap;
-    va_start(ap, flags);
-    int fd = open_any("open64", path, flags, ap);
-    va_end(ap);
-    return fd;
-}
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
