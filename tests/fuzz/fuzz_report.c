@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rpt_files files;
         char err[1024] = "";
         if (rpt_render_files((const cJSON *const *)docs, names, n, "out", &files, err, sizeof err) == 0) {
-            fuzz_expect(files.n == 3 * n + (n > 1 ? 3 : 0), "not three files per device and three to compare");
+            fuzz_expect(files.n >= 3 * n + (n > 1 ? 3 : 0), "fewer than three files per device and three to compare");
             for (int i = 0; i < files.n; i++) {
                 fuzz_expect(strncmp(files.paths[i], "out/", 4) == 0 && !strstr(files.paths[i] + 4, "/") &&
                                 !strstr(files.paths[i], ".."),
