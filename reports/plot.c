@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "roofline/cost.h"
+
 /* Chart size in pixels; the legend sits right of the plot area. */
 #define RPT_PLOT_LEFT 80.0
 #define RPT_PLOT_TOP 40.0
@@ -52,9 +54,11 @@ typedef struct {
     double lo, hi;
 } range;
 
+/* Only values a roof may hold: a figure beyond them (1e-300, 1e300) would stretch the axes over
+ * hundreds of decades, or past what a double holds. */
 static void widen(range *r, double v)
 {
-    if (v > 0.0 && isfinite(v)) {
+    if (v >= RL_RATE_MIN && v <= RL_RATE_MAX) {
         if (v < r->lo)
             r->lo = v;
         if (v > r->hi)

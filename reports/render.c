@@ -12,6 +12,7 @@
 #include "reports/sweep.h"
 #include "reports/view.h"
 #include "reports/write.h"
+#include "roofline/atomic_file.h"
 
 /* Each rendered document: three per device, three for the comparison. */
 typedef struct {
@@ -225,17 +226,27 @@ void rpt_outputs_free(rpt_outputs *out)
     }
 }
 
-int rpt_render(const cJSON *const *profiles, const char *const *names, int n, const char *out_dir,
-               rpt_outputs *written, char *err, size_t err_len)
+void rpt_files_free(rpt_files *files)
 {
-    int rc = -1, read = 0, created = 0;
+    for (int i = 0; files && i < files->n; i++) {
+        free(files->paths[i]);
+        free(files->texts[i]);
+    }
+    if (files) {
+        free(files->paths);
+        free(files->texts);
+        memset(files, 0, sizeof *files);
+    }
+}
+
+int rpt_render_files(const cJSON *const *profiles, const char *const *names, int n, const char *out_dir,
+                     rpt_files *out, char *err, size_t err_len)
+{
+    int rc = -1, read = 0;
     file_set files = {0};
     rpt_profile *views = calloc(n > 0 ? (size_t)n : 1, sizeof *views);
     const rpt_profile **ptrs = calloc(n > 0 ? (size_t)n : 1, sizeof *ptrs);
-    if (written) {
-        written->paths = NULL;
-        written->n = 0;
-    }
+    memset(out, 0, sizeof *out);
     if (!views || !ptrs) {
         snprintf(err, err_len, "out of memory");
         goto cleanup;
@@ -262,24 +273,10 @@ int rpt_render(const cJSON *const *profiles, const char *const *names, int n, co
         snprintf(err, err_len, "out of memory rendering the reports");
         goto cleanup;
     }
-    if (rpt_make_dirs(out_dir, &created, err, err_len) != 0)
-        goto cleanup;
-    if (rpt_write_texts_atomic((const char *const *)files.path, (const char *const *)files.text, files.n, err,
-                               err_len) != 0) {
-        rpt_remove_created(out_dir, created);
-        goto cleanup;
-    }
-    if (written) {
-        /* Hand the path strings over instead of copying them. */
-        written->paths = files.path;
-        written->n = files.n;
-        files.path = NULL;
-        for (int i = 0; i < files.n; i++)
-            free(files.text[i]);
-        free(files.text);
-        files.text = NULL;
-        files.n = 0;
-    }
+    out->paths = files.path;
+    out->texts = files.text;
+    out->n = files.n;
+    memset(&files, 0, sizeof files);
     rc = 0;
 cleanup:
     set_free(&files);
@@ -288,4 +285,38 @@ cleanup:
     free(views);
     free(ptrs);
     return rc;
+}
+
+int rpt_render(const cJSON *const *profiles, const char *const *names, int n, const char *out_dir,
+               rpt_outputs *written, char *err, size_t err_len)
+{
+    int created = 0;
+    rpt_files files;
+    if (written) {
+        written->paths = NULL;
+        written->n = 0;
+    }
+    if (rpt_render_files(profiles, names, n, out_dir, &files, err, err_len) != 0)
+        return -1;
+    if (rpt_make_dirs(out_dir, &created, err, err_len) != 0) {
+        rpt_files_free(&files);
+        return -1;
+    }
+    if (rl_write_files_atomic((const char *const *)files.paths, (const char *const *)files.texts, files.n, err,
+                              err_len) != 0) {
+        rpt_remove_created(out_dir, created);
+        rpt_files_free(&files);
+        return -1;
+    }
+    if (written) {
+        /* Hand the path strings over instead of copying them. */
+        written->paths = files.paths;
+        written->n = files.n;
+        for (int i = 0; i < files.n; i++)
+            free(files.texts[i]);
+        free(files.texts);
+    } else {
+        rpt_files_free(&files);
+    }
+    return 0;
 }

@@ -27,6 +27,20 @@ typedef struct {
 
 void rpt_outputs_free(rpt_outputs *out);
 
+/* Rendered documents, not yet written: TEXTS[i] for OUT_DIR/<file> PATHS[i], in the order of
+ * rpt_outputs. */
+typedef struct {
+    char **paths, **texts;
+    int n;
+} rpt_files;
+
+void rpt_files_free(rpt_files *files);
+
+/* Checks and renders PROFILES[0..N) in memory, writing nothing: 0 ok; -1 with a one-line reason as
+ * rpt_render gives it. */
+int rpt_render_files(const cJSON *const *profiles, const char *const *names, int n, const char *out_dir,
+                     rpt_files *files, char *err, size_t err_len);
+
 /* Renders PROFILES[0..N) (NAMES[i]: where profile i came from, e.g. its file name, shown in the
  * reports and error messages; may be NULL) into OUT_DIR. WRITTEN (may be NULL) receives the paths.
  * 0 ok; -1 with a one-line reason in err: "NAME: not an oclab profile ...", "cannot write PATH: ...".

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reports/json_text.h"
+#include "roofline/cost.h"
 
 static const cJSON *get(const cJSON *obj, const char *key)
 {
@@ -58,7 +59,7 @@ static void members_text(const cJSON *obj, char *out, size_t out_len)
     }
 }
 
-/* Reads the entries of ARRAY that have a string NAME_KEY and a positive VALUE_KEY. */
+/* Reads the entries of ARRAY (checked: a string NAME_KEY, a rate or null VALUE_KEY) that were measured. */
 static int read_ceilings(const cJSON *array, const char *name_key, const char *value_key, rpt_ceiling **out,
                          int *count)
 {
@@ -212,7 +213,9 @@ static void read_kernel(const cJSON *k, int index, rpt_kernel *out)
 
 int rpt_kernel_placed(const rpt_kernel *k)
 {
-    return k->verified && k->intensity > 0.0 && k->gflops > 0.0;
+    /* within the rates a chart can place (a hostile profile's 1e300 would send an axis loop forever) */
+    return k->verified && k->intensity >= RL_RATE_MIN && k->intensity <= RL_RATE_MAX && k->gflops >= RL_RATE_MIN &&
+           k->gflops <= RL_RATE_MAX;
 }
 
 int rpt_kernel_batched(const rpt_kernel *k)
@@ -244,21 +247,10 @@ int rpt_profile_read(const cJSON *json, const char *source, rpt_profile *v, char
     memset(v, 0, sizeof *v);
     v->json = json;
     snprintf(v->source, sizeof v->source, "%s", source ? source : "");
-    const cJSON *schema = get(json, "schema");
-    if (!cJSON_IsObject(json)) {
-        snprintf(err, err_len, "not a JSON object");
+    if (rl_profile_check(json, err, err_len) != 0)
         return -1;
-    }
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, RPT_PROFILE_SCHEMA) != 0) {
-        snprintf(err, err_len, "not an oclab profile (schema must be \"%s\")", RPT_PROFILE_SCHEMA);
-        return -1;
-    }
     const cJSON *ceilings = get(json, "ceilings");
     const cJSON *memory = get(ceilings, "memory"), *compute = get(ceilings, "compute");
-    if (!cJSON_IsArray(memory) || !cJSON_IsArray(compute)) {
-        snprintf(err, err_len, "profile has no ceilings (needs ceilings.memory and ceilings.compute arrays)");
-        return -1;
-    }
     const cJSON *device = get(json, "device");
     string(device, "name", "unknown device", v->device, sizeof v->device);
     rpt_slugify(v->device, v->slug, sizeof v->slug);

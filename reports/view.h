@@ -8,8 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "roofline/expect.h"
-
-#define RPT_PROFILE_SCHEMA "oclab.profile/1"
+#include "roofline/profile.h"
 
 typedef struct {
     char name[32]; /* memory level ("dram", "l1", ...) or precision ("f32", "int8", ...) */
@@ -65,17 +64,16 @@ typedef struct {
  * variants apart, abbreviated ("rows r8 wg8 v16"); every scalar member when none of those is there. */
 void rpt_variant_text(const cJSON *variant, char *out, size_t out_len);
 
-/* Whether K is placed on the roofline: verified, with a positive intensity and GFLOP/s (ours or a
- * baseline's). */
+/* Whether K is placed on the roofline: verified, its intensity and GFLOP/s within [RL_RATE_MIN,
+ * RL_RATE_MAX] (ours or a baseline's). */
 int rpt_kernel_placed(const rpt_kernel *k);
 
 /* Whether K is a GEMV of M > 1 or an attention of batch > 1. */
 int rpt_kernel_batched(const rpt_kernel *k);
 
-/* Checks and reads JSON into VIEW (which keeps pointers into JSON). 0 ok; -1 with a one-line reason
- * in err: not an object, schema not "oclab.profile/1", ceilings.memory / ceilings.compute not arrays,
- * or no positive ceiling at all. Ridges missing from the profile are derived from the dram (else the
- * first) memory ceiling and each compute ceiling. */
+/* Checks (rl_profile_check) and reads JSON into VIEW (which keeps pointers into JSON). 0 ok; -1 with a
+ * one-line reason in err: what rl_profile_check refuses, or no measured ceiling at all. Ridges missing
+ * from the profile are derived from the dram (else the first) memory ceiling and each compute ceiling. */
 int rpt_profile_read(const cJSON *json, const char *source, rpt_profile *view, char *err, size_t err_len);
 void rpt_profile_free(rpt_profile *view);
 

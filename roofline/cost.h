@@ -14,6 +14,11 @@ typedef struct {
     double gbs;    /* GB/s, 1e9 bytes/s */
 } rl_roof;
 
+/* The range any rate (GB/s, GFLOP/s) or intensity (FLOP/byte) of a roof may take, given by hand or read
+ * from a file: wide enough for any device, narrow enough that ratios and log axes stay finite. */
+#define RL_RATE_MIN 1e-9
+#define RL_RATE_MAX 1e18
+
 /* Y[M,N] = X[M,K] * W^T, W N x K in `weights`. tile_m 0 or 1 means no padding. */
 typedef struct {
     uint64_t m, n, k;

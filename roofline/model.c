@@ -9,13 +9,13 @@
 #include "roofline/profile.h"
 #include "roofline/spec.h"
 
-/* A positive integer field that a double holds exactly (< 2^53). */
+/* A positive integer field no larger than RL_MODEL_MAX_DIM. */
 static int int_field(const cJSON *json, const char *key, uint64_t *out, char *err, size_t err_len)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(json, key);
     double v = cJSON_IsNumber(item) ? item->valuedouble : NAN;
-    if (!(v >= 1.0 && v <= 9007199254740992.0) || v != floor(v)) {
-        snprintf(err, err_len, "model config: %s must be a positive integer", key);
+    if (!(v >= 1.0 && v <= (double)RL_MODEL_MAX_DIM) || v != floor(v)) {
+        snprintf(err, err_len, "model config: %s must be an integer from 1 to %lu", key, (unsigned long)RL_MODEL_MAX_DIM);
         return -1;
     }
     *out = (uint64_t)v;
@@ -31,7 +31,11 @@ int rl_model_parse(const cJSON *json, rl_model_config *cfg, char *err, size_t er
         return -1;
     }
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(json, "name");
-    snprintf(c.name, sizeof c.name, "%s", cJSON_IsString(name) ? name->valuestring : "unnamed");
+    if (name && !cJSON_IsString(name)) {
+        snprintf(err, err_len, "model config: name must be a string");
+        return -1;
+    }
+    snprintf(c.name, sizeof c.name, "%s", name ? name->valuestring : "unnamed");
     if (int_field(json, "n_layers", &c.n_layers, err, err_len) != 0 ||
         int_field(json, "d_model", &c.d_model, err, err_len) != 0 ||
         int_field(json, "n_heads", &c.n_heads, err, err_len) != 0 ||

@@ -25,8 +25,13 @@ typedef struct {
     rl_ffn ffn;
 } rl_model_config;
 
-/* Parse a config object; -1 with the reason for a missing, non-integer or non-positive field, heads
- * not a multiple of KV heads, or an unknown ffn. */
+/* Every size of a config is at most this, far beyond any model (the largest size in roofline/models is
+ * Qwen1.5's vocabulary, 152064); counts that still overflow 64 bits are refused by rl_decode_cost_of. */
+#define RL_MODEL_MAX_DIM (UINT32_C(1) << 24)
+
+/* Parse a config object; -1 with the reason for a missing, non-integer, non-positive or absurd
+ * (> RL_MODEL_MAX_DIM) field, a name that is not a string, heads not a multiple of KV heads, or an
+ * unknown ffn. */
 int rl_model_parse(const cJSON *json, rl_model_config *cfg, char *err, size_t err_len);
 
 /* Load NAME: a path, or a name under roofline/models ($OCLAB_MODELS_DIR or OCLAB_SOURCE_DIR). */

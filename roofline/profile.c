@@ -1,12 +1,12 @@
 /* Reading roofs from profiles and spec sheets (profile.h, spec.h). */
 #include "roofline/profile.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "roofline/check.h"
 #include "roofline/spec.h"
 
 /* CMake sets the source tree, where devices/specs and roofline/models live; "." keeps a bare build
@@ -14,40 +14,6 @@
 #ifndef OCLAB_SOURCE_DIR
 #define OCLAB_SOURCE_DIR "."
 #endif
-
-/* Profiles and spec sheets are small; anything larger is not one of ours. */
-#define RL_JSON_MAX_BYTES (64L * 1024 * 1024)
-
-cJSON *rl_json_load(const char *path, char *err, size_t err_len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(err, err_len, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *text = NULL;
-    long size = -1;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        size = ftell(f);
-    }
-    if (size < 0 || size > RL_JSON_MAX_BYTES || fseek(f, 0, SEEK_SET) != 0 ||
-        (text = malloc((size_t)size + 1)) == NULL || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        snprintf(err, err_len, "cannot read %s", path);
-        free(text);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    text[size] = '\0';
-    const char *end = NULL;
-    cJSON *json = cJSON_ParseWithOpts(text, &end, 1);
-    if (json == NULL) {
-        long at = end != NULL ? (long)(end - text) : 0;
-        snprintf(err, err_len, "%s is not valid JSON (near byte %ld)", path, at);
-    }
-    free(text);
-    return json;
-}
 
 /* A positive finite number under KEY of OBJECT, else -1. */
 static int positive_number(const cJSON *object, const char *key, double *out)
@@ -77,7 +43,7 @@ static int ceiling_of(const cJSON *array, const char *name_key, const char *name
 int rl_profile_roof(const cJSON *profile, const char *precision, rl_roof *roof, char *err, size_t err_len)
 {
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(profile, "schema");
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, "oclab.profile/1") != 0) {
+    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, RL_PROFILE_SCHEMA) != 0) {
         snprintf(err, err_len, "not an oclab profile (schema must be \"oclab.profile/1\")");
         return -1;
     }
@@ -127,23 +93,59 @@ int rl_data_path(const char *name, const char *env_var, const char *subdir, char
     return 0;
 }
 
+int rl_spec_check(const cJSON *spec, char *err, size_t err_len)
+{
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(spec, "schema");
+    if (!cJSON_IsObject(spec) || !cJSON_IsString(schema) || strcmp(schema->valuestring, RL_SPEC_SCHEMA) != 0) {
+        snprintf(err, err_len, "not a spec sheet (schema must be \"%s\")", RL_SPEC_SCHEMA);
+        return -1;
+    }
+    static const char *const names[] = {"name", "vendor", "type", "notes"};
+    char path[256];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (rl_check_string(rl_check_member(spec, "", names[i], path, sizeof path), path, 0, err, err_len) != 0)
+            return -1;
+    const cJSON *compute = rl_check_member(spec, "", "compute", path, sizeof path);
+    const cJSON *fallback = rl_check_member(spec, "", "fallback", path, sizeof path);
+    if (rl_check_number(rl_check_member(spec, "", "bandwidth_gbs", path, sizeof path), path, 1, 0, RL_RATE_MIN,
+                        RL_RATE_MAX, err, err_len) != 0 ||
+        rl_check_number(rl_check_member(spec, "", "memory_bytes", path, sizeof path), path, 0, 0, 1.0, RL_RATE_MAX,
+                        err, err_len) != 0 ||
+        rl_check_object(compute, "compute", 1, err, err_len) != 0 ||
+        rl_check_object(fallback, "fallback", 0, err, err_len) != 0 ||
+        rl_check_array(rl_check_member(spec, "", "sources", path, sizeof path), path, 0, RL_PROFILE_MAX_CEILINGS,
+                       err, err_len) != 0)
+        return -1;
+    const cJSON *item;
+    char key[RL_PRINTABLE_LEN], value[RL_PRINTABLE_LEN];
+    cJSON_ArrayForEach(item, compute) {
+        snprintf(path, sizeof path, "compute.%s", rl_printable(item->string, key));
+        if (rl_check_number(item, path, 1, 0, RL_RATE_MIN, RL_RATE_MAX, err, err_len) != 0)
+            return -1;
+    }
+    /* A fallback is followed once: it must name a precision the sheet gives. */
+    cJSON_ArrayForEach(item, fallback) {
+        snprintf(path, sizeof path, "fallback.%s", rl_printable(item->string, key));
+        if (rl_check_string(item, path, 1, err, err_len) != 0)
+            return -1;
+        if (!cJSON_GetObjectItemCaseSensitive(compute, item->valuestring)) {
+            snprintf(err, err_len, "%s names \"%s\", which compute does not give", path,
+                     rl_printable(item->valuestring, value));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 cJSON *rl_spec_load(const char *name, char *err, size_t err_len)
 {
-    char path[4096];
+    char path[4096], why[512];
     if (rl_data_path(name, "OCLAB_SPECS_DIR", "devices/specs", path, sizeof path, err, err_len) != 0) {
         return NULL;
     }
     cJSON *spec = rl_json_load(path, err, err_len);
-    if (spec == NULL) {
-        return NULL;
-    }
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(spec, "schema");
-    double gbs;
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, "oclab.spec/1") != 0 ||
-        positive_number(spec, "bandwidth_gbs", &gbs) != 0 ||
-        !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(spec, "compute"))) {
-        snprintf(err, err_len, "%s is not a spec sheet (needs schema \"oclab.spec/1\", bandwidth_gbs, compute)",
-                 path);
+    if (spec != NULL && rl_spec_check(spec, why, sizeof why) != 0) {
+        snprintf(err, err_len, "%s: %s", path, why);
         cJSON_Delete(spec);
         return NULL;
     }

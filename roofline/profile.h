@@ -6,9 +6,25 @@
 #include <cjson/cJSON.h>
 
 #include "roofline/cost.h"
+#include "roofline/json.h"
 
-/* Read and parse a JSON file. NULL with a one-line reason in err (unreadable, malformed). */
-cJSON *rl_json_load(const char *path, char *err, size_t err_len);
+#define RL_PROFILE_SCHEMA "oclab.profile/1"
+
+/* What one profile may list: far beyond a real device (a handful of memory levels and precisions, a
+ * few hundred kernels), low enough that every report of it stays quick to render. */
+#define RL_PROFILE_MAX_CEILINGS 64 /* per list: ceilings.memory, ceilings.compute, ridges */
+#define RL_PROFILE_MAX_KERNELS 10000
+
+/* Checks a profile read from a file against DESIGN.md "Profiles": a JSON object with schema
+ * "oclab.profile/1" and ceilings.memory / ceilings.compute arrays; every key of the contract that is
+ * present has its type (device, tool, kernels, ridges, skipped, warnings, measurements); ceilings
+ * and ridges hold a string name and a rate in [RL_RATE_MIN, RL_RATE_MAX] or null (not measured);
+ * the kernels' figures are null or numbers in [0, RL_RATE_MAX]; lists stay within the limits above.
+ * 0 ok; -1 with a one-line reason naming the member ("ceilings.memory[1].gbs must be ..."). */
+int rl_profile_check(const cJSON *profile, char *err, size_t err_len);
+
+/* rl_json_load and rl_profile_check: the profile at PATH, or NULL with the reason. */
+cJSON *rl_profile_load(const char *path, char *err, size_t err_len);
 
 /* The roof of PRECISION ("f32", "f16", "int8", ...) in a profile: its DRAM memory ceiling and that
  * precision's compute ceiling. 0 on success; -1 with the reason (wrong schema, ceiling missing). */

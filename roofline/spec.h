@@ -32,8 +32,15 @@
 int rl_data_path(const char *name, const char *env_var, const char *subdir, char *path, size_t path_len,
                  char *err, size_t err_len);
 
-/* Load spec sheet NAME (a path or a name under devices/specs, or $OCLAB_SPECS_DIR) and check its
- * required keys. NULL with the reason in err. */
+#define RL_SPEC_SCHEMA "oclab.spec/1"
+
+/* Checks a spec sheet read from a file: schema, bandwidth_gbs and every compute entry a rate in
+ * [RL_RATE_MIN, RL_RATE_MAX], memory_bytes (if given) a number from 1 to RL_RATE_MAX, each fallback a
+ * string naming a compute entry, the descriptive keys strings. 0 ok; -1 with a one-line reason. */
+int rl_spec_check(const cJSON *spec, char *err, size_t err_len);
+
+/* Load spec sheet NAME (a path or a name under devices/specs, or $OCLAB_SPECS_DIR) and check it
+ * (rl_spec_check). NULL with the reason in err. */
 cJSON *rl_spec_load(const char *name, char *err, size_t err_len);
 
 /* The roof of PRECISION on a loaded spec sheet, following its fallback map once. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command (README, CI): a -Werror build with the whole ctest suite, then an ASan+UBSan build
-# running the suite again. Build folders: build-test/ and build-asan/.
+# The test command (README, CI): a -Werror build with the whole ctest suite, an ASan+UBSan build running
+# the suite again, the fuzz targets for FUZZ_SECONDS (60) each, then valgrind memcheck over the first
+# build. Build folders: build-test/, build-asan/, build-fuzz/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -19,3 +20,10 @@ cmake --build build-asan -j"$jobs"
 # POCL and the ICD loader keep allocations alive until exit by design: leaks are not checked.
 ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+# The readers of untrusted files under libFuzzer (tests/fuzz/README.md). Without clang's fuzzer runtime
+# this stage says so and is skipped, unless OCLAB_REQUIRE_FUZZ is set (CI sets it).
+bash tests/fuzz/run.sh
+
+# valgrind memcheck: unit tests, fuzz replays, the commands that need no device, one OpenCL run.
+bash tests/valgrind/run.sh build-test

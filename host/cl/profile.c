@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "host/cl/log.h"
+#include "roofline/atomic_file.h"
 
 extern char **environ;
 
@@ -110,51 +110,20 @@ int oclab_check_writable(const char *path)
 
 int oclab_json_write_atomic(const char *path, const cJSON *doc)
 {
-    int rc = -1;
-    char tmp[4096];
     char *text = cJSON_Print(doc);
-    FILE *f = NULL;
-    int fd = -1;
-    if (!text) {
+    size_t len = text ? strlen(text) : 0;
+    char *line = text ? realloc(text, len + 2) : NULL;
+    if (!line) {
+        free(text);
         oclab_error("cannot write %s: out of memory formatting JSON", path);
-        goto cleanup;
+        return -1;
     }
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp) {
-        oclab_error("cannot write %s: path too long", path);
-        goto cleanup;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        oclab_error("cannot write %s: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    /* mkstemp creates 0600; a profile is meant to be shared. */
-    if (fchmod(fd, 0644) != 0)
-        oclab_warn("cannot set permissions of %s: %s", tmp, strerror(errno));
-    f = fdopen(fd, "w");
-    if (!f) {
-        oclab_error("cannot write %s: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        goto cleanup;
-    }
-    size_t len = strlen(text);
-    int ok = fwrite(text, 1, len, f) == len && fputc('\n', f) != EOF && fflush(f) == 0 && fsync(fd) == 0;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
-    if (!ok || rename(tmp, path) != 0) {
-        if (ok)
-            saved = errno;
-        oclab_error("cannot write %s: %s", path, strerror(saved));
-        unlink(tmp);
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    free(text);
+    memcpy(line + len, "\n", 2);
+    char err[4200];
+    int rc = rl_write_file_atomic(path, line, err, sizeof err);
+    if (rc != 0)
+        oclab_error("%s", err);
+    free(line);
     return rc;
 }
 

@@ -19,7 +19,7 @@ static cJSON *load_peak(const char *path)
 {
     char reason[512];
     rl_roof roof;
-    cJSON *peak = rl_json_load(path, reason, sizeof reason);
+    cJSON *peak = rl_profile_load(path, reason, sizeof reason);
     if (!peak) {
         oclab_error("--profile: %s", reason);
         return NULL;

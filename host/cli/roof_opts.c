@@ -24,7 +24,7 @@ static int number_opt(int argc, char **argv, int *i, const char *flag, double *o
     if (r <= 0) {
         return r;
     }
-    if (oclab_parse_double(flag, v, 1e-9, 1e18, out) != 0) {
+    if (oclab_parse_double(flag, v, RL_RATE_MIN, RL_RATE_MAX, out) != 0) {
         return -1;
     }
     return 1;
@@ -53,7 +53,7 @@ typedef struct {
     const char *name_parent; /* the member holding "name", or NULL for the top level */
 } roof_source;
 
-static const roof_source profile_source = {"--profile", rl_json_load, rl_profile_roof, rl_profile_memory_bytes,
+static const roof_source profile_source = {"--profile", rl_profile_load, rl_profile_roof, rl_profile_memory_bytes,
                                            "device"};
 static const roof_source spec_source = {"--spec", rl_spec_load, rl_spec_sheet_roof, rl_spec_memory_bytes, NULL};
 

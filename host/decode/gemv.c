@@ -76,8 +76,10 @@ static const oclab_gemv_kernel *kernel_for(oclab_decode_ctx *ctx, kernel_cache *
     cache->count++;
     cJSON *meas = cJSON_GetObjectItemCaseSensitive(ctx->profile, "measurements");
     cJSON *list = cJSON_GetObjectItemCaseSensitive(meas, "gemv_tuning");
-    if (!list)
+    if (!cJSON_IsArray(list)) { /* none yet, or a --profile's that is not a list */
+        cJSON_DeleteItemFromObjectCaseSensitive(meas, "gemv_tuning");
         list = cJSON_AddArrayToObject(meas, "gemv_tuning");
+    }
     cJSON_AddItemToArray(list, tuning);
     return &c->kern;
 }

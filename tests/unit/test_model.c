@@ -121,12 +121,17 @@ static void test_bad_configs(void **state)
         "{\"n_layers\":2,\"d_model\":65,\"n_heads\":4,\"n_kv_heads\":2,\"d_ff\":128,\"vocab\":100,\"ffn\":\"gelu\"}",
         "{\"n_layers\":\"2\",\"d_model\":64,\"n_heads\":4,\"n_kv_heads\":2,\"d_ff\":128,\"vocab\":100,\"ffn\":\"gelu\"}",
         "[1, 2]",
+        "{\"n_layers\":16777217,\"d_model\":64,\"n_heads\":4,\"n_kv_heads\":2,\"d_ff\":128,\"vocab\":100,\"ffn\":\"gelu\"}",
+        "{\"name\":7,\"n_layers\":2,\"d_model\":64,\"n_heads\":4,\"n_kv_heads\":2,\"d_ff\":128,\"vocab\":100,\"ffn\":\"gelu\"}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
         assert_int_equal(parse_text(bad[i], &cfg, err, sizeof err), -1);
         assert_true(err[0] != '\0' && strchr(err, '\n') == NULL);
     }
+    assert_non_null(strstr(err, "name must be a string"));
+    assert_int_equal(parse_text(bad[sizeof bad / sizeof bad[0] - 2], &cfg, err, sizeof err), -1);
+    assert_string_equal(err, "model config: n_layers must be an integer from 1 to 16777216");
     assert_int_equal(rl_model_parse(NULL, &cfg, err, sizeof err), -1); /* malformed JSON parses to NULL */
     assert_int_equal(rl_model_load("no-such-model", &cfg, err, sizeof err), -1);
 

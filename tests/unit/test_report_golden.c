@@ -14,7 +14,7 @@
 #include "reports/svg.h"
 #include "reports/sweep.h"
 #include "reports/view.h"
-#include "reports/write.h"
+#include "roofline/atomic_file.h"
 #include "report_fixture.h"
 
 /* The contents of PATH, or NULL when it cannot be read. */
@@ -44,7 +44,7 @@ static void assert_golden(const char *got, const char *name)
     snprintf(path, sizeof path, "%s/tests/data/golden/%s", OCLAB_SOURCE_DIR, name);
     const char *update = getenv("OCLAB_UPDATE_GOLDEN");
     if (update && strcmp(update, "1") == 0) {
-        if (rpt_write_text_atomic(path, got, err, sizeof err) != 0)
+        if (rl_write_file_atomic(path, got, err, sizeof err) != 0)
             fail_msg("%s", err);
         fprintf(stderr, "golden: wrote %s\n", path);
         return;

@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "reports/report.h"
-#include "reports/write.h"
 #include "report_fixture.h"
+#include "roofline/atomic_file.h"
 
 static char *temp_dir(void)
 {
@@ -140,7 +140,7 @@ static void test_unwritable_dir(void **state)
     (void)state;
     char *root = temp_dir(), file[1024], out[1100], err[512] = "";
     snprintf(file, sizeof file, "%s/plain-file", root);
-    assert_int_equal(rpt_write_text_atomic(file, "x\n", err, sizeof err), 0);
+    assert_int_equal(rl_write_file_atomic(file, "x\n", err, sizeof err), 0);
     snprintf(out, sizeof out, "%s/sub", file); /* a folder inside a regular file */
     cJSON *doc = fixture_load("pocl-cpu.json");
     const cJSON *docs[] = {doc};
@@ -151,27 +151,6 @@ static void test_unwritable_dir(void **state)
     cJSON_Delete(doc);
 }
 
-static void test_write_set_all_or_nothing(void **state)
-{
-    (void)state;
-    char *root = temp_dir(), a[1024], b[1024], err[512] = "";
-    snprintf(a, sizeof a, "%s/a.txt", root);
-    snprintf(b, sizeof b, "%s/missing/b.txt", root); /* cannot be staged */
-    const char *paths[] = {a, b}, *texts[] = {"one\n", "two\n"};
-    assert_int_equal(rpt_write_texts_atomic(paths, texts, 2, err, sizeof err), -1);
-    assert_non_null(strstr(err, b));
-    assert_int_equal(entries(root), 0); /* a.txt was staged, then removed */
-    paths[1] = a;
-    assert_int_equal(rpt_write_texts_atomic(paths, texts, 1, err, sizeof err), 0);
-    FILE *f = fopen(a, "r");
-    char line[16] = "";
-    assert_non_null(f);
-    assert_non_null(fgets(line, sizeof line, f));
-    fclose(f);
-    assert_string_equal(line, "one\n");
-    drop_temp_dir(root);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,7 +158,6 @@ int main(void)
         cmocka_unit_test(test_same_device_twice),
         cmocka_unit_test(test_bad_profile_writes_nothing),
         cmocka_unit_test(test_unwritable_dir),
-        cmocka_unit_test(test_write_set_all_or_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

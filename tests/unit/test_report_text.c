@@ -59,7 +59,7 @@ static void test_profile_read_rejects(void **state)
     static const struct {
         const char *json, *reason;
     } bad[] = {
-        {"[1,2]", "not a JSON object"},
+        {"[1,2]", "a profile is a JSON object"},
         {"{\"schema\":\"oclab.spec/1\"}", "not an oclab profile"},
         {"{\"schema\":\"oclab.profile/1\",\"device\":{\"name\":\"x\"}}", "no ceilings"},
         {"{\"schema\":\"oclab.profile/1\",\"ceilings\":{\"memory\":[],\"compute\":[]}}", "no positive ceiling"},
