@@ -29,9 +29,9 @@ static int positive(double v)
     return v > 0.0 && isfinite(v);
 }
 
-/* Fills M from kernel entry K; 0 when it is a usable kernel of ours with a known shape, -1 otherwise.
- * *flagged is set for a verified kernel of ours that is suspect or above its roof. */
-static int read_one(const cJSON *k, rl_measured *m, int *flagged)
+/* Fills M from kernel entry K of PROFILE; 0 when it is a usable kernel of ours with a known shape and
+ * roof, -1 otherwise. *flagged is set for a verified kernel of ours that is suspect or above its roof. */
+static int read_one(const cJSON *profile, const cJSON *k, rl_measured *m, int *flagged)
 {
     const cJSON *family = get(k, "family"), *format = get(k, "format"), *shape = get(k, "shape");
     *flagged = 0;
@@ -47,6 +47,12 @@ static int read_one(const cJSON *k, rl_measured *m, int *flagged)
     }
     m->attention = strcmp(family->valuestring, "attention") == 0;
     if (!m->attention && strcmp(family->valuestring, "gemv") != 0)
+        return -1;
+    /* its efficiency is against the compute ceiling it was placed on (int16 for q8_0 attention) */
+    const cJSON *precision = get(k, "roof_precision");
+    char why[128];
+    if (rl_profile_roof(profile, cJSON_IsString(precision) ? precision->valuestring : "f32", &m->roof, why,
+                        sizeof why) != 0)
         return -1;
     m->m = number(shape, "m");
     m->n = number(shape, "n");
@@ -81,7 +87,7 @@ int rl_measured_read(const cJSON *profile, rl_measured_set *set, char *err, size
     cJSON_ArrayForEach(k, kernels)
     {
         rl_measured *m = &set->items[set->n];
-        if (read_one(k, m, &flagged) == 0) {
+        if (read_one(profile, k, m, &flagged) == 0) {
             m->index = index;
             set->n++;
         }
@@ -159,11 +165,11 @@ const rl_measured *rl_nearest_attention(const rl_measured_set *set, const rl_att
     return best;
 }
 
-/* Times one part on SET's roof at the efficiency of kernel MATCH. */
+/* Times one part on the roof of kernel MATCH at its efficiency. */
 static void time_part(rl_expect_part *part, const char *what, uint64_t count, double flops, double bytes,
-                      const rl_roof *roof, const rl_measured *match)
+                      const rl_measured *match)
 {
-    rl_bound b = rl_bound_of(flops, flops, bytes, *roof);
+    rl_bound b = rl_bound_of(flops, flops, bytes, match->roof);
     snprintf(part->what, sizeof part->what, "%s", what);
     part->count = count;
     part->flops = flops;
@@ -194,7 +200,7 @@ int rl_expect_decode(const rl_model_config *cfg, const rl_decode_shape *shape, c
             return -1;
         }
         rl_expect_part *part = &out->parts[out->n_parts++];
-        time_part(part, mats[i].name, mats[i].count, (double)c.flops, (double)c.bytes, &set->roof, match);
+        time_part(part, mats[i].name, mats[i].count, (double)c.flops, (double)c.bytes, match);
         out->t_weights_s += part->t_s;
     }
     if (shape->context > 0) {
@@ -211,7 +217,7 @@ int rl_expect_decode(const rl_model_config *cfg, const rl_decode_shape *shape, c
         }
         /* The kernels' FLOPs are the core ones (q.k and p.v), as their placement counts them. */
         rl_expect_part *part = &out->parts[out->n_parts++];
-        time_part(part, "attention", cfg->n_layers, (double)c.flops_core, (double)c.bytes, &set->roof, match);
+        time_part(part, "attention", cfg->n_layers, (double)c.flops_core, (double)c.bytes, match);
         out->t_attention_s = part->t_s;
     }
     out->t_s = out->t_weights_s + out->t_attention_s;

@@ -32,11 +32,12 @@ typedef struct {
     double m, n, k;    /* GEMV shape */
     double batch, heads, kv_heads, head_dim, context; /* attention shape */
     double efficiency; /* attained / roof, from the profile */
+    rl_roof roof;      /* the roof it was placed on: DRAM and the compute ceiling of its roof_precision */
     int index;         /* position in the profile's kernels[] */
 } rl_measured;
 
 typedef struct {
-    rl_roof roof;        /* the profile's DRAM and f32 ceilings */
+    rl_roof roof;        /* the profile's DRAM and f32 ceilings (each kernel keeps its own roof) */
     rl_measured *items;
     int n;
     int n_unusable;      /* ours and verified, but suspect or above the roof */

@@ -26,8 +26,7 @@ static cJSON *fresh_doc(void)
     return doc;
 }
 
-/* DOC's entries when it is a cache document, else NULL with the reason. */
-static const cJSON *entries_of(const cJSON *doc, char *why, size_t why_len)
+const cJSON *oclab_tune_cache_entries(const cJSON *doc, char *why, size_t why_len)
 {
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(doc, "schema");
     const cJSON *entries = cJSON_GetObjectItemCaseSensitive(doc, "entries");
@@ -47,7 +46,7 @@ const cJSON *oclab_tune_cache_parse(const char *text, cJSON **doc, char *why, si
         snprintf(why, why_len, "not valid JSON");
         return NULL;
     }
-    const cJSON *entries = entries_of(*doc, why, why_len);
+    const cJSON *entries = oclab_tune_cache_entries(*doc, why, why_len);
     if (!entries) {
         cJSON_Delete(*doc);
         *doc = NULL;
@@ -63,7 +62,7 @@ static cJSON *load(const char *path, int warn)
     if (access(path, F_OK) != 0 && errno == ENOENT)
         return NULL;
     cJSON *doc = rl_json_load(path, why, sizeof why);
-    if (doc && entries_of(doc, why, sizeof why))
+    if (doc && oclab_tune_cache_entries(doc, why, sizeof why))
         return doc;
     if (warn && doc)
         oclab_warn("tuning cache %s is %s; tuning afresh (it will be replaced)", path, why);
@@ -139,11 +138,11 @@ static int matches(const cJSON *e, const oclab_tune_key *k)
            string_is(e, "format", k->format) && string_is(e, "shape_class", k->shape_class);
 }
 
-int oclab_tune_cache_get(oclab_tune_cache *cache, const oclab_tune_key *key, const oclab_tune_space *space,
-                         int *point, const cJSON **entry)
+int oclab_tune_cache_lookup(const cJSON *doc, const oclab_tune_key *key, const oclab_tune_space *space, int *point,
+                            const cJSON **entry)
 {
     const cJSON *e;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(cache->doc, "entries"))
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "entries"))
     {
         if (!matches(e, key))
             continue;
@@ -159,6 +158,12 @@ int oclab_tune_cache_get(oclab_tune_cache *cache, const oclab_tune_key *key, con
         return 0;
     }
     return -1;
+}
+
+int oclab_tune_cache_get(oclab_tune_cache *cache, const oclab_tune_key *key, const oclab_tune_space *space,
+                         int *point, const cJSON **entry)
+{
+    return oclab_tune_cache_lookup(cache->doc, key, space, point, entry);
 }
 
 static cJSON *entry_of(const oclab_tune_key *k, const oclab_tune_space *space, const oclab_tune_result *r)

@@ -46,4 +46,12 @@ int oclab_tune_cache_put(oclab_tune_cache *cache, const oclab_tune_key *key, con
  * (exposed for the fuzz target and tests). The caller deletes the returned document (*DOC). */
 const cJSON *oclab_tune_cache_parse(const char *text, cJSON **doc, char *why, size_t why_len);
 
+/* DOC's entries when it is a cache document, else NULL with the reason. */
+const cJSON *oclab_tune_cache_entries(const cJSON *doc, char *why, size_t why_len);
+
+/* The lookup of oclab_tune_cache_get in document DOC: 0 with POINT (a valid point of SPACE) and *ENTRY,
+ * -1 when DOC holds none for KEY. Any document is safe here: entries of the wrong shape are passed by. */
+int oclab_tune_cache_lookup(const cJSON *doc, const oclab_tune_key *key, const oclab_tune_space *space, int *point,
+                            const cJSON **entry);
+
 #endif

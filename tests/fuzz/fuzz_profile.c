@@ -1,10 +1,11 @@
 /* Fuzz target: a profile as `oclab model|cost|decode --profile` read it: the contract check, the roof
- * of each precision and the device memory. The roof is also taken from unchecked documents, as
+ * of each precision, the device memory and the measured kernels of the expected speed. The roof is also taken from unchecked documents, as
  * decode takes it from the profile it is still building. */
 #include <math.h>
 #include <string.h>
 
 #include "input.h"
+#include "roofline/expect.h"
 #include "roofline/profile.h"
 #include "roofline/spec.h"
 
@@ -41,6 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double bytes;
     if (rl_profile_memory_bytes(json, &bytes) == 0)
         fuzz_expect(isfinite(bytes) && bytes > 0, "device memory that is not positive and finite");
+    if (checked) { /* the measured kernels `oclab model --profile` times a model at */
+        rl_measured_set set;
+        err[0] = '\0';
+        if (rl_measured_read(json, &set, err, sizeof err) == 0)
+            rl_measured_free(&set);
+        else
+            fuzz_expect(one_line(err), "measured kernels refused without a one-line reason");
+    }
     cJSON_Delete(json);
     return 0;
 }

@@ -202,6 +202,35 @@ static void test_q8_0_kv_compute_bound(void **state)
     assert_true(q8.t_s < 0.6 * f16.t_s);
 }
 
+/* A q8_0 attention kernel placed on the int16 pair-dot ceiling (roof_precision) is timed on that roof:
+ * its efficiency is against it, not against the f32 FMA peak. */
+static void test_own_roof(void **state)
+{
+    (void)state;
+    cJSON *p = profile_new(100.0, 300.0);
+    cJSON_AddItemToArray(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "ceilings"), "compute"),
+                         cJSON_Parse("{\"precision\":\"int16\",\"gflops\":600}"));
+    add_gemv(p, "q4_0", 1, 64, 64, 0.5, NULL);
+    add_attention(p, "q8_0", 2, 1, 4096, 0.5);
+    cJSON *k = cJSON_GetArrayItem(cJSON_GetObjectItem(p, "kernels"), 1);
+    cJSON_AddStringToObject(k, "roof_precision", "int16");
+    rl_measured_set set;
+    char err[256];
+    assert_int_equal(rl_measured_read(p, &set, err, sizeof err), 0);
+    rl_model_config cfg = tiny_model();
+    cfg.head_dim = 128;
+    rl_decode_shape shape = {RL_FMT_Q4_0, RL_FMT_Q8_0, 1, 4096};
+    rl_expectation e;
+    assert_int_equal(rl_expect_decode(&cfg, &shape, &set, &e, err, sizeof err), 0);
+    rl_expect_part q8 = e.parts[e.n_parts - 1];
+    /* 3.76 FLOP/byte: below the int16 ridge (6), where the f32 ridge (3) would call it compute-bound */
+    assert_false(q8.compute_bound);
+    double s = 4096.0, d = 128.0;
+    assert_near(q8.t_s, 2.0 * (2.0 * s * d * 34.0 / 32.0 + 2.0 * d * 4.0 + 2.0 * d * 4.0) / 100e9 / 0.5, 1e-12);
+    rl_measured_free(&set);
+    cJSON_Delete(p);
+}
+
 static void test_profile_without_roof(void **state)
 {
     (void)state;
@@ -239,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_weights_at_their_efficiency),
         cmocka_unit_test(test_nearest_shape),
         cmocka_unit_test(test_q8_0_kv_compute_bound),
+        cmocka_unit_test(test_own_roof),
         cmocka_unit_test(test_profile_without_roof),
         cmocka_unit_test(test_spec_for_device),
     };
