@@ -55,6 +55,12 @@ cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user,
     double deadline = oclab_now() + 2.0 * ctx->budget_s;
     for (; n < cap;) {
         CL_TRY(oclab_time_sample(ctx->cl, fn, user, n + 1, &ds[n], &hs[n]));
+        if (n == 0 && ctx->max_launch_s > 0.0 && ds[0] > ctx->max_launch_s) {
+            oclab_error("a launch took %.0f ms, beyond the watchdog bound of %.0f ms (--max-launch): not timed",
+                        1e3 * ds[0], 1e3 * ctx->max_launch_s);
+            err = CL_OUT_OF_RESOURCES;
+            goto cleanup;
+        }
         if (ctx->probe)
             CL_TRY(oclab_probe_sample(ctx->probe, &ps[n]));
         if (ctx->compute_probe)

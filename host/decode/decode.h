@@ -50,6 +50,7 @@ typedef struct {
     const oclab_device_opts *dev_opts;
     rl_roof roof_f32;      /* DRAM ceiling and f32 compute ceiling of the profile */
     double budget_s;       /* sampling time per kernel */
+    double max_launch_s;   /* no launch longer (GPU watchdogs): a kernel beyond it is not timed */
     oclab_probe *probe;    /* interleaved streaming-read probe */
     oclab_compute_probe *compute_probe; /* interleaved f32 FMA probe */
     cJSON *profile;        /* kernels[] and skipped[] are appended here */
@@ -73,7 +74,8 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
 void oclab_decode_print(const cJSON *profile); /* human table of kernels[] to stdout */
 
 /* ---- common.c: shared measurement and placement ---- */
-/* oclab_time_kernel with a sample of each probe taken after each kernel sample. */
+/* oclab_time_kernel with a sample of each probe taken after each kernel sample. A kernel whose first
+ * timed sample runs past ctx->max_launch_s is not sampled further: CL_OUT_OF_RESOURCES, logged. */
 cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user, oclab_timing *timing,
                          oclab_probe_result *probe);
 

@@ -35,6 +35,7 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
     ctx.budget_s = dev_opts->max_time_ms > 0 ? dev_opts->max_time_ms / 1e3
                    : dev_opts->quick         ? QUICK_BUDGET_S
                                              : DEFAULT_BUDGET_S;
+    ctx.max_launch_s = dev_opts->max_launch_ms > 0.0 ? dev_opts->max_launch_ms / 1e3 : OCLAB_MAX_LAUNCH_S;
     adopt_llc(cl, profile);
     oclab_fault_scope(0, "decode");
     oclab_fault_point();
@@ -42,6 +43,10 @@ int oclab_decode_measure(oclab_cl *cl, const oclab_device_opts *dev_opts, const 
     cJSON *meas = cJSON_GetObjectItemCaseSensitive(profile, "measurements");
     if (!cJSON_GetObjectItemCaseSensitive(meas, "timing"))
         cJSON_AddItemToObject(meas, "timing", oclab_cl_clock_json(&cl->clock));
+    cJSON_DeleteItemFromObjectCaseSensitive(meas, "decode");
+    cJSON *run = cJSON_AddObjectToObject(meas, "decode");
+    cJSON_AddNumberToObject(run, "budget_s", ctx.budget_s);
+    cJSON_AddNumberToObject(run, "max_launch_s", ctx.max_launch_s);
     cJSON_DeleteItemFromObjectCaseSensitive(meas, "probes");
     cJSON *probes = cJSON_AddObjectToObject(meas, "probes");
     if (oclab_probe_create(cl, profile, &ctx.probe) != CL_SUCCESS) {

@@ -19,7 +19,7 @@ int oclab_peak_measure(oclab_cl *cl, const oclab_device_opts *opts, cJSON *profi
     cJSON_AddItemToObject(meas, "timing", oclab_cl_clock_json(&cl->clock));
     /* default budgets: quick (CI) ~30 ms per measurement, full ~200 ms */
     ctx.budget_s = opts->max_time_ms > 0.0 ? opts->max_time_ms / 1e3 : (opts->quick ? 0.03 : 0.2);
-    ctx.max_launch_s = opts->max_launch_ms > 0.0 ? opts->max_launch_ms / 1e3 : OCLAB_PEAK_MAX_LAUNCH_S;
+    ctx.max_launch_s = opts->max_launch_ms > 0.0 ? opts->max_launch_ms / 1e3 : OCLAB_MAX_LAUNCH_S;
     oclab_tuner_open(&ctx.tuner, cl->info, opts);
     oclab_peak_bandwidth(&ctx);
     /* The compute ceilings are the roof of every decode placement and cost little to measure well:

@@ -33,8 +33,6 @@ typedef struct {
     oclab_tuner tuner;
 } oclab_peak_ctx;
 
-#define OCLAB_PEAK_MAX_LAUNCH_S 0.2 /* the default watchdog bound */
-
 /* The working-set sweep of every stream kernel into measurements.bandwidth. */
 int oclab_peak_bandwidth(oclab_peak_ctx *ctx);
 
