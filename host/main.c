@@ -14,15 +14,19 @@ static const struct {
 } commands[] = {
     {"devices", oclab_cmd_devices, "devices [-d SEL] [--json]\n"
                                    "      every platform and device, clinfo-style key facts"},
-    {"peak", oclab_cmd_peak, "peak [-d SEL] [-o FILE] [--json] [--quick] [--max-time MS] [tuning options]\n"
+    {"peak", oclab_cmd_peak, "peak [-d SEL] [-o FILE] [--json] [--quick] [--max-time MS] [--isolate [--timeout S]]\n"
+                             "       [tuning options]\n"
                              "      bandwidth sweep + compute peaks -> roofline ceilings"},
     {"decode", oclab_cmd_decode,
      "decode [-d SEL] [-o FILE] [--json] [--profile PEAK.json] [--family gemv|attention]\n"
      "       [--formats f32,f16,q8_0,q4_0,i8_pc] [--batch 1,16] [--shape N,K]... [--no-baseline]\n"
      "       [--heads HQ --kv-heads HKV --head-dim D --context S,... --kv f16,q8_0,f32]\n"
+     "       [--isolate [--timeout S]] [tuning options]\n"
      "      GEMV + attention decode kernels, verified, placed on the roofline"},
-    {"run", oclab_cmd_run, "run [-d SEL] [--out DIR] [--quick] [decode options]\n"
-                           "      devices + peak + decode + report for each selected device (the main job)"},
+    {"run", oclab_cmd_run, "run [-d SEL] [--out DIR] [--quick] [--timeout S] [--no-isolate] [decode options]\n"
+                           "      devices + peak + decode + report for each selected device (the main job); each\n"
+                           "      phase in a child process, so a driver crash or hang (--timeout, per phase) costs\n"
+                           "      that phase only"},
     {"report", oclab_cmd_report, "report PROFILE.json... [--out DIR]\n"
                                  "      HTML + SVG + Markdown; several profiles -> comparison"},
     {"model", oclab_cmd_model, "model (--model NAME | --config FILE) --weights FMT [--kv f32|f16|bf16|q8_0]\n"

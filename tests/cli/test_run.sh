@@ -68,6 +68,25 @@ grep -E '\.svg$' "$TMP/stdout" | while read -r svg; do
     python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$svg" || fail "$svg is not well-formed"
 done || exit 1
 
+# Two OpenCL implementations on one CPU (POCL and Mesa rusticl, which CI installs): `run -d all` measures
+# both, writes a profile and reports for each, and a comparison page.
+if RUSTICL_ENABLE=llvmpipe "$OCLAB" devices -d rusticl >/dev/null 2>&1; then
+    RUSTICL_ENABLE=llvmpipe OCLAB_DEVICE= "$OCLAB" run -d all --quick --out "$TMP/both" --family gemv,attention \
+        --formats f32 --batch 1 --shape 64,256 --heads 4 --kv-heads 2 --head-dim 64 --context 40 --kv f16 \
+        >"$TMP/both.out" 2>"$TMP/both.err" || fail "run -d all: $(tail -5 "$TMP/both.err")"
+    n=$(grep -cE '/[0-9]+-[0-9]+-[a-z0-9-]+\.json$' "$TMP/both.out")
+    expect_eq "one profile per implementation" "$n" 2
+    for f in compare.html compare.md compare.svg; do
+        [ -s "$TMP/both/$f" ] || fail "run -d all: no $f"
+    done
+    for p in $(grep -E '/[0-9]+-[0-9]+-[a-z0-9-]+\.json$' "$TMP/both.out"); do
+        expect_eq "$(basename "$p"): kernels verified and placed" "$(json_get "$p" \
+            'len(d["kernels"]) >= 2 and all(k["verified"] and "efficiency" in k for k in d["kernels"] if "baseline" not in k)')" True
+    done
+elif [ -n "${OCLAB_REQUIRE_RUSTICL:-}" ]; then
+    fail "no rusticl device for run -d all"
+fi
+
 # Bad input: nothing written.
 expect_usage_error "unwritable --out" run --quick --out "$TMP/no/such/dir"
 [ ! -e "$TMP/no" ] || fail "run created a folder for an unwritable --out"
