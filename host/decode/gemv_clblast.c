@@ -72,8 +72,9 @@ static void override_from(const char *path, const oclab_device_info *device, cJS
 }
 
 /* Applies $OCLAB_CLBLAST_TUNING's parameters for this device and says in VARIANT where CLBlast's
- * parameters came from. */
-static void clblast_parameters(const oclab_device_info *device, cJSON *variant)
+ * parameters came from: tuned for the device when those of the routine's main kernels (names starting
+ * with FAMILY: "Xgemv", "Xgemm") were among them. */
+static void clblast_parameters(const oclab_device_info *device, const char *family, cJSON *variant)
 {
     const char *dir = getenv("OCLAB_CLBLAST_TUNING");
     cJSON *applied = cJSON_CreateArray();
@@ -90,9 +91,11 @@ static void clblast_parameters(const oclab_device_info *device, cJSON *variant)
     }
     if (d)
         closedir(d);
-    int tuned = cJSON_GetArraySize(applied) > 0;
+    int tuned = 0;
+    const cJSON *k;
+    cJSON_ArrayForEach(k, applied) tuned |= strncmp(k->valuestring, family, strlen(family)) == 0;
     cJSON_AddBoolToObject(variant, "tuned_for_device", tuned);
-    if (tuned) {
+    if (cJSON_GetArraySize(applied) > 0) {
         cJSON_AddStringToObject(variant, "parameters", dir);
         cJSON_AddItemToObject(variant, "tuned_kernels", applied);
     } else {
@@ -142,7 +145,7 @@ int oclab_gemv_clblast(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
     cJSON_AddStringToObject(variant, "library", "clblast");
     cJSON_AddStringToObject(variant, "routine", routine);
     cJSON_AddStringToObject(variant, "timed_by", "host clock");
-    clblast_parameters(ctx->cl->info, variant);
+    clblast_parameters(ctx->cl->info, m == 1 ? "Xgemv" : "Xgemm", variant);
     for (int c = 0; c < p->held[OCLAB_GEMV_ROWS]; c++) {
         cl_event event = NULL;
         err = oclab_gemv_poison(ctx->cl, p, 0.0f); /* CLBlast reads Y even with beta = 0 */

@@ -141,7 +141,10 @@ void oclab_gemv_space(oclab_tune_space *space, oclab_gemv_space_info *si, const 
     static const int layouts[] = {0, 1}, vecs[] = {4, 8, 16}, rows[] = {1, 2, 4, 8}, unrolls[] = {1, 2, 4, 8};
     static const int folds[] = {0, 1};
     int lanes[OCLAB_TUNE_MAX_VALUES], wgs[OCLAB_TUNE_MAX_VALUES], mbs[OCLAB_TUNE_MAX_VALUES];
-    int n_mb = 0, prefetch[2] = {0, (int)oclab_device_prefetch_bytes(info)};
+    /* The prefetch is clang's builtin on a flat pointer: for drivers that run a work-item's vectors as
+     * the CPU's own (native float width above 1, POCL). A SIMT CPU driver (llvmpipe: native width 1)
+     * translates the kernel to SPIR-V first, and the translator aborts the process on the builtin. */
+    int n_mb = 0, prefetch[2] = {0, native_floats(info) > 1 ? (int)oclab_device_prefetch_bytes(info) : 0};
     *si = (oclab_gemv_space_info){info, format, m, n, oclab_gemv_register_budget(info)};
     oclab_tune_space_init(space, "gemv", valid, si);
     for (uint64_t d = 1; d <= m && n_mb < OCLAB_TUNE_MAX_VALUES; d++)
