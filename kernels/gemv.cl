@@ -22,7 +22,7 @@
  *   LANES   work-items splitting one row set along K, summed in local memory (1 = no reduction)
  *   WG      work-group size (a multiple of LANES)
  *   IL      1: the interleaved layout and its kernel (at the end of this file)
- *   PREFETCH bytes ahead of the interleaved weight stream to prefetch (blocks.h), CPU drivers only
+ *   PREFETCH bytes ahead of the weight streams to prefetch (blocks.h), CPU drivers only
  *   FOLD    int formats: scale the per-block partial sums and correct with XS (fewest operations per
  *           weight, best at small M), or 0: dequantize each weight once (A*d*m + B*d) and reuse it for
  *           all MB rows (fewest operations per X row, best at larger M) */
@@ -296,8 +296,13 @@ inline float load_one(const __global uchar *w, uint j)
 #else
 #define GROUP_CORR(c)
 #endif
+/* Each row's weights PREFETCH bytes ahead of the GROUP chunks from C (blocks.h; CPU drivers only). */
+#define GROUP_PREFETCH(c)                                                                           \
+    _Pragma("unroll") for (int r = 0; r < ROWS; r++)                                                \
+        PREFETCH_LINES(wrow[r] + (size_t)(c) * ROW_BYTES(QK), GROUP * ROW_BYTES(QK))
 #define GROUP_BODY(c)                                                                               \
     do {                                                                                            \
+        GROUP_PREFETCH(c);                                                                          \
         GROUP_SCALES(c)                                                                             \
         GROUP_UNROLL for (int g = 0; g < GROUP; g++) STEP((c) + g, g % UNROLL, GROUP_SCALE);        \
         GROUP_CORR(c)                                                                               \

@@ -1,8 +1,9 @@
 #ifndef OCLAB_HOST_DECODE_GEMV_H
 #define OCLAB_HOST_DECODE_GEMV_H
-/* The decode GEMV family's parts (kernels/gemv.cl): a weight matrix on the device in the split layout
- * with cold copies and its double-precision reference, kernel variants (build options), verification,
- * the small tuner, and the CLBlast baseline. oclab_gemv_measure (decode.h) drives them. */
+/* The decode GEMV family's parts (kernels/gemv.cl): a weight matrix on the device in its layouts with
+ * cold copies and its double-precision reference, kernel variants (build options), verification, the
+ * parameter space the tuner (host/tune/) searches, and the CLBlast baseline. oclab_gemv_measure
+ * (decode.h) drives them. */
 #include <stdint.h>
 
 #include <CL/cl.h>
@@ -23,7 +24,7 @@ typedef struct {
     int wg;       /* work-group size */
     int fold;     /* int formats: block scales folded into partial sums */
     int mb;       /* X rows per pass (divides M) */
-    int prefetch; /* bytes the interleaved kernel prefetches ahead (0: none) */
+    int prefetch; /* bytes the kernel prefetches its weights ahead (0: none) */
 } oclab_gemv_variant;
 
 /* Weight layouts a problem can hold on the device: the split rows layout and the interleaved one with
@@ -144,6 +145,8 @@ void oclab_gemv_space(oclab_tune_space *space, oclab_gemv_space_info *si, const 
 void oclab_gemv_variant_at(const oclab_tune_space *space, const int *point, oclab_gemv_variant *v);
 /* The mask of layouts the space's points read. */
 int oclab_gemv_space_layouts(const oclab_tune_space *space);
+/* The prefetch distance (bytes) the kernels may use on INFO; 0: none. */
+int oclab_gemv_prefetch_bytes(const oclab_device_info *info);
 /* Floats a work-item of INFO may keep live in registers, and the estimate of what VARIANT keeps live
  * (accumulators and the operands in flight) for FORMAT. */
 int oclab_gemv_register_budget(const oclab_device_info *info);

@@ -63,6 +63,14 @@ int oclab_gemv_registers(rl_format format, const oclab_gemv_variant *v)
     return acc + reused * 32 + 2 * v->vec + (v->fold && affine(format) ? v->mb * v->rows * 16 : 0);
 }
 
+int oclab_gemv_prefetch_bytes(const oclab_device_info *info)
+{
+    /* The prefetch is clang's builtin on a flat pointer: for drivers that run a work-item's vectors as
+     * the CPU's own (native float width above 1, POCL). A SIMT CPU driver (llvmpipe: native width 1)
+     * translates the kernel to SPIR-V first, and the translator aborts the process on the builtin. */
+    return native_floats(info) > 1 ? (int)oclab_device_prefetch_bytes(info) : 0;
+}
+
 static int rows_per_group(const oclab_gemv_variant *v)
 {
     return v->wg / v->lanes * v->rows * (v->il ? v->vec : 1);
@@ -87,10 +95,6 @@ static int valid(const oclab_tune_space *space, const int *point, void *user, ch
     }
     if (v.il && v.fold && si->format == RL_FMT_Q4_0 && v.unroll != 4 && v.unroll != 8) {
         snprintf(why, len, "interleaved q4_0 folds into 4 or 8 accumulator sets");
-        return 0;
-    }
-    if (!v.il && v.prefetch) {
-        snprintf(why, len, "only the interleaved kernel prefetches");
         return 0;
     }
     if (v.lanes > 1 && (uint64_t)v.wg * (uint64_t)v.mb * (uint64_t)v.rows * 4 > si->info->local_mem_bytes) {
@@ -141,10 +145,7 @@ void oclab_gemv_space(oclab_tune_space *space, oclab_gemv_space_info *si, const 
     static const int layouts[] = {0, 1}, vecs[] = {4, 8, 16}, rows[] = {1, 2, 4, 8}, unrolls[] = {1, 2, 4, 8};
     static const int folds[] = {0, 1};
     int lanes[OCLAB_TUNE_MAX_VALUES], wgs[OCLAB_TUNE_MAX_VALUES], mbs[OCLAB_TUNE_MAX_VALUES];
-    /* The prefetch is clang's builtin on a flat pointer: for drivers that run a work-item's vectors as
-     * the CPU's own (native float width above 1, POCL). A SIMT CPU driver (llvmpipe: native width 1)
-     * translates the kernel to SPIR-V first, and the translator aborts the process on the builtin. */
-    int n_mb = 0, prefetch[2] = {0, native_floats(info) > 1 ? (int)oclab_device_prefetch_bytes(info) : 0};
+    int n_mb = 0, prefetch[2] = {0, oclab_gemv_prefetch_bytes(info)};
     *si = (oclab_gemv_space_info){info, format, m, n, oclab_gemv_register_budget(info)};
     oclab_tune_space_init(space, "gemv", valid, si);
     for (uint64_t d = 1; d <= m && n_mb < OCLAB_TUNE_MAX_VALUES; d++)
@@ -154,35 +155,41 @@ void oclab_gemv_space(oclab_tune_space *space, oclab_gemv_space_info *si, const 
     int n_wg = powers_upto(max_wg, wgs);
     int n_lanes = powers_upto(max_wg < 64 ? max_wg : 64, lanes);
 
-    /* The start point. CPU drivers run a work-group as a loop on one core: the interleaved kernel
-     * (broadcast X, no horizontal sums) at the native vector width, one work-item per row group, 8 per
-     * work-group. SIMT devices: the rows layout with 32 work-items splitting K (coalesced loads), 4
-     * floats each. Both keep their accumulators within START_ACC of the register file. */
-    int cpu = is_cpu(info);
-    int vec = cpu ? largest_upto(vecs, 3, native_floats(info)) : 4;
-    int fold = block_scaled(format) && m == 1;
-    int unroll = cpu && m == 1 ? 4 : 1;
-    int start_lanes = cpu ? 1 : largest_upto(lanes, n_lanes, 32);
-    int wg = largest_upto(wgs, n_wg, cpu ? 8 : 128);
+    /* The start point. CPU drivers that map a work-item's vectors onto the CPU's (native width above
+     * 1) run a work-group as a loop on one core: the interleaved kernel (broadcast X, no horizontal
+     * sums) at the native vector width, one work-item per row group, 8 per work-group. SIMT devices
+     * (GPUs, and CPU drivers that put work-items in vector lanes, native width 1): the rows layout with
+     * 32 work-items splitting K (adjacent loads across work-items), 4 floats each. Both keep their
+     * accumulators within START_ACC of the register file. */
+    int cpu = is_cpu(info) && native_floats(info) > 1;
+    oclab_gemv_variant v = {.il = cpu, .vec = cpu ? largest_upto(vecs, 3, native_floats(info)) : 4, .rows = 1,
+                            .unroll = cpu && m == 1 ? 4 : 1, .lanes = cpu ? 1 : largest_upto(lanes, n_lanes, 32),
+                            .wg = largest_upto(wgs, n_wg, cpu ? 8 : 128), .fold = block_scaled(format) && m == 1,
+                            .prefetch = cpu ? prefetch[1] : 0};
     int acc_limit = cpu ? START_ACC_REGISTERS * native_floats(info) : SIMT_START_ACC_FLOATS;
-    int mb = mbs[0];
-    for (int i = 0; i < n_mb; i++)
-        if (mbs[i] * unroll * vec * (fold && cpu ? 2 : 1) <= acc_limit)
-            mb = mbs[i];
-    while (unroll > 1 && mb * unroll * vec * (fold && cpu ? 2 : 1) > acc_limit)
-        unroll /= 2;
-    if (cpu && fold && format == RL_FMT_Q4_0 && unroll < 4)
-        fold = 0; /* the interleaved q4_0 kernel folds into 4 or 8 sets */
+    if (acc_limit > si->budget / 2)
+        acc_limit = si->budget / 2;
+    /* the most X rows per pass, then the most accumulator sets, within both limits */
+    for (v.mb = mbs[n_mb - 1]; v.mb > 1 && (v.mb * v.unroll * v.vec > acc_limit ||
+                                           oclab_gemv_registers(format, &v) > si->budget);)
+        v.mb = largest_upto(mbs, n_mb, v.mb - 1);
+    while (v.unroll > 1 && (v.mb * v.unroll * v.vec * (v.fold && v.il ? 2 : 1) > acc_limit ||
+                            oclab_gemv_registers(format, &v) > si->budget))
+        v.unroll /= 2;
+    if (v.il && v.fold && format == RL_FMT_Q4_0 && v.unroll < 4)
+        v.fold = 0; /* the interleaved q4_0 kernel folds into 4 or 8 sets */
+    if (oclab_gemv_registers(format, &v) > si->budget)
+        v.fold = 0;
 
-    oclab_tune_add(space, names[P_MB], mbs, n_mb, mb);
-    oclab_tune_add(space, names[P_VEC], vecs, 3, vec);
-    oclab_tune_add(space, names[P_UNROLL], unrolls, 4, unroll);
-    oclab_tune_add(space, names[P_ROWS], rows, 4, 1);
-    oclab_tune_add(space, names[P_LAYOUT], layouts, 2, cpu);
-    oclab_tune_add(space, names[P_FOLD], folds, affine(format) ? 2 : 1, fold);
-    oclab_tune_add(space, names[P_WG], wgs, n_wg, wg);
-    oclab_tune_add(space, names[P_PREFETCH], prefetch, prefetch[1] > 0 ? 2 : 1, cpu ? prefetch[1] : 0);
-    oclab_tune_add(space, names[P_LANES], lanes, n_lanes, start_lanes);
+    oclab_tune_add(space, names[P_MB], mbs, n_mb, v.mb);
+    oclab_tune_add(space, names[P_VEC], vecs, 3, v.vec);
+    oclab_tune_add(space, names[P_UNROLL], unrolls, 4, v.unroll);
+    oclab_tune_add(space, names[P_ROWS], rows, 4, v.rows);
+    oclab_tune_add(space, names[P_LAYOUT], layouts, 2, v.il);
+    oclab_tune_add(space, names[P_FOLD], folds, affine(format) ? 2 : 1, v.fold);
+    oclab_tune_add(space, names[P_WG], wgs, n_wg, v.wg);
+    oclab_tune_add(space, names[P_PREFETCH], prefetch, prefetch[1] > 0 ? 2 : 1, v.prefetch);
+    oclab_tune_add(space, names[P_LANES], lanes, n_lanes, v.lanes);
 }
 
 void oclab_gemv_variant_at(const oclab_tune_space *space, const int *point, oclab_gemv_variant *v)

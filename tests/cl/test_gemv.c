@@ -27,18 +27,19 @@ static const uint64_t batches[] = {1, 3, 16};
 #define N_BATCHES (sizeof batches / sizeof batches[0])
 
 /* Variants covering the kernel's paths; mb 0 stands for M (one pass), else the largest divisor of M up
- * to it; fold where the format and layout have one (interleaved q4_0 folds into 4 or 8 sets). An odd M
+ * to it; fold where the format and layout have one (interleaved q4_0 folds into 4 or 8 sets); prefetch
+ * at the device's distance where it has one (oclab_gemv_prefetch_bytes). An odd M
  * (3) takes those marked odd_m only: its paths are the others' (builds dominate the test's time). */
 static const struct {
     int il, vec, rows, unroll, lanes, wg, fold, mb, prefetch, odd_m;
 } variants[] = {
-    {.il = 0, .vec = 16, .rows = 1, .unroll = 4, .lanes = 1, .wg = 8, .fold = 1, .mb = 2},
+    {.il = 0, .vec = 16, .rows = 1, .unroll = 4, .lanes = 1, .wg = 8, .fold = 1, .mb = 2, .prefetch = 1},
     {.il = 0, .vec = 8, .rows = 2, .unroll = 1, .lanes = 1, .wg = 4, .fold = 0, .mb = 1, .odd_m = 1},
     {.il = 0, .vec = 4, .rows = 1, .unroll = 2, .lanes = 16, .wg = 32, .fold = 1, .mb = 0},
     {.il = 0, .vec = 8, .rows = 2, .unroll = 1, .lanes = 4, .wg = 8, .fold = 0, .mb = 2, .odd_m = 1},
-    {.il = 1, .vec = 16, .rows = 1, .unroll = 4, .lanes = 1, .wg = 8, .fold = 1, .mb = 1, .prefetch = 4096},
+    {.il = 1, .vec = 16, .rows = 1, .unroll = 4, .lanes = 1, .wg = 8, .fold = 1, .mb = 1, .prefetch = 1},
     {.il = 1, .vec = 8, .rows = 2, .unroll = 1, .lanes = 1, .wg = 4, .fold = 0, .mb = 0, .odd_m = 1},
-    {.il = 1, .vec = 4, .rows = 4, .unroll = 8, .lanes = 1, .wg = 2, .fold = 1, .mb = 4, .prefetch = 4096, .odd_m = 1},
+    {.il = 1, .vec = 4, .rows = 4, .unroll = 8, .lanes = 1, .wg = 2, .fold = 1, .mb = 4, .prefetch = 1, .odd_m = 1},
 };
 #define N_VARIANTS (sizeof variants / sizeof variants[0])
 
@@ -76,11 +77,12 @@ static int teardown(void **state)
 }
 
 /* Variant VI of the table made concrete for FORMAT and batch M. */
-static oclab_gemv_variant variant_for(size_t vi, rl_format format, uint64_t m)
+static oclab_gemv_variant variant_for(const oclab_device_info *info, size_t vi, rl_format format, uint64_t m)
 {
     oclab_gemv_variant v = {variants[vi].il,    variants[vi].vec,  variants[vi].rows,
                             variants[vi].unroll, variants[vi].lanes, variants[vi].wg,
-                            variants[vi].fold,  variants[vi].mb,   variants[vi].prefetch};
+                            variants[vi].fold,  variants[vi].mb,
+                            variants[vi].prefetch ? oclab_gemv_prefetch_bytes(info) : 0};
     int want = v.mb == 0 ? (int)m : v.mb;
     v.mb = 1;
     for (int d = 1; d <= want; d++)
@@ -97,7 +99,7 @@ static const oclab_gemv_kernel *kernel(fixture *f, size_t fi, size_t bi, size_t 
 {
     oclab_gemv_kernel *kern = &f->kern[fi][bi][vi];
     if (!kern->kernel || kern->aligned16 != oclab_gemv_aligned16(formats[fi], k)) {
-        oclab_gemv_variant v = variant_for(vi, formats[fi], batches[bi]);
+        oclab_gemv_variant v = variant_for(f->cl.info, vi, formats[fi], batches[bi]);
         oclab_gemv_kernel_free(kern);
         assert_int_equal(oclab_gemv_kernel_build(&f->cl, formats[fi], batches[bi], &v, k, kern), CL_SUCCESS);
     }
