@@ -79,6 +79,13 @@
 #error "MB divides M"
 #endif
 
+/* The passes over the X rows, MB at a time (a plain block when one pass takes all M) */
+#if MB < M
+#define PASSES _Pragma("unroll 1") for (uint pass = 0; pass < M; pass += MB)
+#else
+#define PASSES for (uint pass = 0, once_ = 1; once_; once_ = 0)
+#endif
+
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
 #define floatV CAT(float, VEC)
@@ -337,8 +344,7 @@ void gemv(const __global uchar *w, const __global uchar *s, const __global float
     const uint slot = get_local_id(0) * (MB * ROWS);
 #endif
 
-#pragma unroll 1
-    for (uint pass = 0; pass < M; pass += MB) {
+    PASSES {
         const __global float *x = x_all + (size_t)pass * xstride;
         const __global float *xs = xs_all + (size_t)pass * nchunk;
         __global float *y = y_all + (size_t)pass * n;
@@ -518,8 +524,7 @@ void gemv(const __global uchar *w, const __global uchar *s, const __global float
         wg[r] = w + (size_t)grp[r] * VEC * ROW_BYTES(k);
     }
 
-#pragma unroll 1
-    for (uint pass = 0; pass < M; pass += MB) {
+    PASSES {
         const __global float *xs = xs_all + (size_t)pass * (k / QK);
         __global float *y = y_all + (size_t)pass * n;
         (void)xs;

@@ -68,7 +68,7 @@ static const chosen_kernel *kernel_for(oclab_decode_ctx *ctx, kernel_cache *cach
         cache->cap = cap;
     }
     chosen_kernel *c = &cache->items[cache->count];
-    if (oclab_gemv_tune(ctx->cl, &ctx->tuner, p, m, ctx->dev_opts->quick, &c->kern, &c->tuning) != CL_SUCCESS) {
+    if (oclab_gemv_tune(ctx, p, m, &c->kern, &c->tuning) != CL_SUCCESS) {
         oclab_profile_skip(ctx->profile, what, "no kernel variant built and verified (tuning lists the failures)");
         cJSON *skipped = cJSON_GetObjectItemCaseSensitive(ctx->profile, "skipped");
         cJSON_AddItemToObject(cJSON_GetArrayItem(skipped, cJSON_GetArraySize(skipped) - 1), "tuning",

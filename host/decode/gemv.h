@@ -156,13 +156,14 @@ int oclab_gemv_registers(rl_format format, const oclab_gemv_variant *variant);
 cJSON *oclab_gemv_variant_json(const oclab_gemv_variant *variant);
 
 /* ---- gemv_tune.c ---- */
-/* The kernel for P's format, batch M and K from TUNER (host/tune/): a cached point, or a search of
- * the GEMV space (QUICK: a shorter budget) in which every candidate is built, verified on every held
- * copy and timed on cold copies (P is left holding ceil(copies / layouts) copies of each layout the
- * search read). *BEST gets the chosen kernel, built; *RECORD the tuning record (caller owns it, also on
- * failure). CL_SUCCESS, or CL_INVALID_KERNEL when no candidate verified. */
-cl_int oclab_gemv_tune(oclab_cl *cl, oclab_tuner *tuner, oclab_gemv_problem *p, uint64_t m, int quick,
-                       oclab_gemv_kernel *best, cJSON **record);
+/* The kernel for P's format, batch M and K from CTX's tuner (host/tune/): a cached point, or a search
+ * of the GEMV space (--quick: a shorter budget) in which every candidate is built, verified on every
+ * held copy and timed on cold copies beside CTX's probes where it has them (P is left holding
+ * ceil(copies / layouts) copies of each layout the search read). *BEST gets the chosen kernel, built;
+ * *RECORD the tuning record (caller owns it, also on failure). CL_SUCCESS, or CL_INVALID_KERNEL when
+ * no candidate verified. */
+cl_int oclab_gemv_tune(oclab_decode_ctx *ctx, oclab_gemv_problem *p, uint64_t m, oclab_gemv_kernel *best,
+                       cJSON **record);
 
 /* ---- gemv_clblast.c ---- */
 /* CLBlast's Sgemv (M = 1) or Sgemm (M > 1) on P (f32), held copies of the rows layout, verified, timed on the host clock,

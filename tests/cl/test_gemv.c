@@ -290,15 +290,15 @@ static void test_tuner(void **state)
     fixture *f = *state;
     oclab_gemv_problem p;
     oclab_gemv_kernel best;
-    oclab_tuner tuner;
     cJSON *record = NULL;
     cl_int err = CL_SUCCESS;
     char path[64];
     snprintf(path, sizeof path, "/tmp/oclab-test-gemv-tuning-%ld.json", (long)getpid());
-    oclab_device_opts opts = {.tune_time_s = 1.5, .tuning_cache = path};
-    oclab_tuner_open(&tuner, f->cl.info, &opts);
+    oclab_device_opts opts = {.quick = 1, .tune_time_s = 1.5, .tuning_cache = path};
+    oclab_decode_ctx ctx = {.cl = &f->cl, .dev_opts = &opts};
+    oclab_tuner_open(&ctx.tuner, f->cl.info, &opts);
     assert_int_equal(oclab_gemv_problem_create(&f->cl, RL_FMT_Q4_0, 256, 1024, 1, 4, 5, &p), CL_SUCCESS);
-    assert_int_equal(oclab_gemv_tune(&f->cl, &tuner, &p, 1, 1, &best, &record), CL_SUCCESS);
+    assert_int_equal(oclab_gemv_tune(&ctx, &p, 1, &best, &record), CL_SUCCESS);
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(record, "source")->valuestring, "search");
     assert_true(cJSON_GetObjectItemCaseSensitive(record, "tried")->valueint >= 2);
     assert_int_equal(cJSON_GetObjectItemCaseSensitive(record, "failed")->valueint, 0);
@@ -314,17 +314,18 @@ static void test_tuner(void **state)
     oclab_gemv_kernel_free(&best);
     cJSON_Delete(record);
 
-    assert_int_equal(oclab_gemv_tune(&f->cl, &tuner, &p, 1, 1, &best, &record), CL_SUCCESS);
+    assert_int_equal(oclab_gemv_tune(&ctx, &p, 1, &best, &record), CL_SUCCESS);
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(record, "source")->valuestring, "cache");
     assert_memory_equal(&best.variant, &chosen, sizeof chosen);
     oclab_gemv_kernel_free(&best);
     cJSON_Delete(record);
-    oclab_tuner_close(&tuner);
+    oclab_tuner_close(&ctx.tuner);
     unlink(path);
 
-    oclab_device_opts fixed = {.no_tune = 1, .no_tuning_cache = 1};
-    oclab_tuner_open(&tuner, f->cl.info, &fixed);
-    assert_int_equal(oclab_gemv_tune(&f->cl, &tuner, &p, 1, 1, &best, &record), CL_SUCCESS);
+    oclab_device_opts fixed = {.quick = 1, .no_tune = 1, .no_tuning_cache = 1};
+    ctx.dev_opts = &fixed;
+    oclab_tuner_open(&ctx.tuner, f->cl.info, &fixed);
+    assert_int_equal(oclab_gemv_tune(&ctx, &p, 1, &best, &record), CL_SUCCESS);
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(record, "source")->valuestring, "default");
     assert_int_equal(cJSON_GetObjectItemCaseSensitive(record, "tried")->valueint, 1);
     oclab_tune_space space;
@@ -336,7 +337,7 @@ static void test_tuner(void **state)
         assert_memory_equal(&best.variant, &start, sizeof start);
     oclab_gemv_kernel_free(&best);
     cJSON_Delete(record);
-    oclab_tuner_close(&tuner);
+    oclab_tuner_close(&ctx.tuner);
     oclab_gemv_problem_free(&p);
 }
 
