@@ -31,7 +31,7 @@ check_profile() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 dev = d["device"]
-cpu = dev["type"] == "cpu"  # what a CPU's start point must be is checked on CPUs only
+cpu = dev["type"] == "cpu"
 native = dev["native_vector_width"]["float"]
 formats = sys.argv[2].split(",")
 shapes = [tuple(map(int, s.split("x"))) for s in sys.argv[3].split(",")]
@@ -79,8 +79,14 @@ for k in ours:
         bad.append("%s variant %s, tuning %s" % (name, v, p))
     if t.get("source") != "default" or t.get("tried") != 1:
         bad.append("%s: --no-tune took %s" % (name, t))
-    if cpu and n >= 16 * 8 * 16 and m == 1 and not (il and v["vector_width"] == min(16, max(4, native))):
-        bad.append("%s: a CPU's start point is the interleaved kernel at its native width %d: %s" % (name, native, v))
+    # the start point, by capability: a CPU driver that maps work-item vectors onto the CPU's (native
+    # width above 1) starts with the interleaved kernel at that width; SIMT devices (native width 1,
+    # GPUs and llvmpipe alike) with work-items splitting K in the rows layout
+    if n >= 16 * 8 * 16 and m == 1:
+        if cpu and native > 1 and not (il and v["vector_width"] == min(16, max(4, native))):
+            bad.append("%s: start point %s, want the interleaved kernel at width %d" % (name, v, native))
+        if native == 1 and (il or v["lanes"] < 2):
+            bad.append("%s: start point %s, want the rows layout with lanes" % (name, v))
 # the baseline: CLBlast Sgemv (M = 1) and Sgemm (M = 3) on f32 weights, or a skipped[] entry saying why
 if baseline and base:
     if len(base) != 2 * len(shapes):
