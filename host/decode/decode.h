@@ -41,7 +41,8 @@ typedef struct {
     int baseline; /* CLBlast baseline beside the GEMV kernels (default on; without CLBlast a skipped[]
                    * entry). Its results are kernels[] entries with "baseline": "clblast" (not ours:
                    * consumers placing our kernels skip entries that have a "baseline" key); ours get
-                   * "gbs_vs_clblast" = our GB/s / its GB/s on the same (m, n, k). */
+                   * "gbs_vs_clblast" = our GB/s / its GB/s on the same (m, n, k), both by the host
+                   * clock ("gbs_vs_clblast_clock"). */
 } oclab_decode_opts;
 
 /* What both families share while measuring one device. */

@@ -21,12 +21,13 @@ static const uint64_t quick_shapes[][2] = {{1024, 4096}, {4096, 1024}};
 
 #define SEED 0x6f636c6162ull
 
-/* A kernel chosen (tuned or default) for one (format, M, K), reused for every N: the best rows per
+/* A kernel chosen by the tuner for one (format, M, K), reused for every N: the best rows per
  * work-item depend on K (how much of X stays in the first-level cache between rows). */
 typedef struct {
     rl_format format;
     uint64_t m, k;
     oclab_gemv_kernel kern;
+    cJSON *tuning; /* the tuner's record, copied into each kernels[] entry it serves */
 } chosen_kernel;
 
 typedef struct {
@@ -36,8 +37,10 @@ typedef struct {
 
 static void cache_free(kernel_cache *c)
 {
-    for (int i = 0; i < c->count; i++)
+    for (int i = 0; i < c->count; i++) {
         oclab_gemv_kernel_free(&c->items[i].kern);
+        cJSON_Delete(c->items[i].tuning);
+    }
     free(c->items);
 }
 
@@ -49,13 +52,14 @@ static int format_listed(const oclab_decode_opts *opts, rl_format f)
     return 0;
 }
 
-/* The kernel for (P's format, M, K), tuned on the first shape that needs it. NULL when nothing built. */
-static const oclab_gemv_kernel *kernel_for(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_problem *p,
-                                           uint64_t m, int tune)
+/* The kernel for (P's format, M, K), tuned on the first shape that needs it. NULL when no candidate
+ * verified (the tuner's record, with its failures, then goes to skipped[] under WHAT). */
+static const chosen_kernel *kernel_for(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_problem *p,
+                                       uint64_t m, const char *what)
 {
     for (int i = 0; i < cache->count; i++)
         if (cache->items[i].format == p->format && cache->items[i].m == m && cache->items[i].k == p->k)
-            return &cache->items[i].kern;
+            return &cache->items[i];
     if (cache->count == cache->cap) {
         int cap = cache->cap ? 2 * cache->cap : 16;
         chosen_kernel *grown = realloc(cache->items, (size_t)cap * sizeof *grown);
@@ -65,27 +69,24 @@ static const oclab_gemv_kernel *kernel_for(oclab_decode_ctx *ctx, kernel_cache *
         cache->cap = cap;
     }
     chosen_kernel *c = &cache->items[cache->count];
-    cJSON *tuning = NULL;
-    if (oclab_gemv_tune(ctx->cl, p, m, tune, &c->kern, &tuning) != CL_SUCCESS) {
-        cJSON_Delete(tuning);
+    if (oclab_gemv_tune(ctx, p, m, &c->kern, &c->tuning) != CL_SUCCESS) {
+        oclab_profile_skip(ctx->profile, what, "no kernel variant built and verified (tuning lists the failures)");
+        cJSON *skipped = cJSON_GetObjectItemCaseSensitive(ctx->profile, "skipped");
+        cJSON_AddItemToObject(cJSON_GetArrayItem(skipped, cJSON_GetArraySize(skipped) - 1), "tuning",
+                              c->tuning ? c->tuning : cJSON_CreateNull());
+        c->tuning = NULL;
         return NULL;
     }
     c->format = p->format;
     c->m = m;
     c->k = p->k;
     cache->count++;
-    cJSON *meas = cJSON_GetObjectItemCaseSensitive(ctx->profile, "measurements");
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(meas, "gemv_tuning");
-    if (!cJSON_IsArray(list)) { /* none yet, or a --profile's that is not a list */
-        cJSON_DeleteItemFromObjectCaseSensitive(meas, "gemv_tuning");
-        list = cJSON_AddArrayToObject(meas, "gemv_tuning");
-    }
-    cJSON_AddItemToArray(list, tuning);
-    return &c->kern;
+    return c;
 }
 
 /* Bytes a variant reads beyond the compulsory ones: the block sums of X when it folds (the row layout's
- * affine int formats; the interleaved layout needs them for q4_0's offset only). */
+ * affine int formats; the interleaved layout needs them for q4_0's offset only). Passes over the X
+ * rows re-read the weights from cache, not from memory: no extra compulsory bytes. */
 static double extra_bytes_of(const oclab_gemv_kernel *kern, const oclab_gemv_problem *p)
 {
     int reads = kern->variant.il ? p->format == RL_FMT_Q4_0
@@ -95,19 +96,17 @@ static double extra_bytes_of(const oclab_gemv_kernel *kern, const oclab_gemv_pro
 
 /* Ours on one problem and batch: the chosen kernel's layout held alone (all cold copies), verify every
  * copy, time, record. */
-static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_problem *p, uint64_t m,
-                       int tune)
+static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_problem *p, uint64_t m)
 {
     cl_int err = CL_SUCCESS;
     char what[128];
     snprintf(what, sizeof what, "gemv %s M=%llu %llux%llu", rl_format_name(p->format), (unsigned long long)m,
              (unsigned long long)p->n, (unsigned long long)p->k);
-    const oclab_gemv_kernel *kern = kernel_for(ctx, cache, p, m, tune);
-    if (!kern) {
-        oclab_profile_skip(ctx->profile, what, "no kernel variant built (see the build log above)");
+    const chosen_kernel *chosen = kernel_for(ctx, cache, p, m, what);
+    if (!chosen)
         return OCLAB_EXIT_FAIL;
-    }
-    err = oclab_gemv_problem_hold(ctx->cl, p, oclab_gemv_layout_of(&kern->variant), p->copies);
+    const oclab_gemv_kernel *kern = &chosen->kern;
+    err = oclab_gemv_problem_hold(ctx->cl, p, OCLAB_GEMV_MASK(oclab_gemv_layout_of(&kern->variant)), p->copies);
     if (err != CL_SUCCESS) {
         oclab_profile_skip(ctx->profile, what, "could not allocate the cold copies of the chosen layout");
         return OCLAB_EXIT_FAIL;
@@ -115,12 +114,11 @@ static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_pr
     double error = oclab_gemv_verify(ctx->cl, kern, p, &err);
     int verified = err == CL_SUCCESS && !isnan(error) && error <= oclab_gemv_tolerance(p->format, p->k);
     cJSON *variant = oclab_gemv_variant_json(&kern->variant);
-    if (kern->variant.il) /* the software prefetch distance the kernel was built with (0: none) */
-        cJSON_AddNumberToObject(variant, "prefetch_bytes", oclab_device_prefetch_bytes(ctx->cl->info));
     if (!verified) {
         oclab_error("%s: verification failed (max relative error %g, tolerance %g)", what, error,
                     oclab_gemv_tolerance(p->format, p->k));
-        oclab_gemv_record(ctx, p, m, variant, NULL, NULL, 0, error, 0.0, NULL);
+        cJSON *entry = oclab_gemv_record(ctx, p, m, variant, NULL, NULL, 0, error, 0.0, NULL);
+        cJSON_AddItemToObject(entry, "tuning", cJSON_Duplicate(chosen->tuning, 1));
         return OCLAB_EXIT_FAIL;
     }
     oclab_gemv_launch l = {ctx->cl, kern, p};
@@ -132,33 +130,48 @@ static int measure_one(oclab_decode_ctx *ctx, kernel_cache *cache, oclab_gemv_pr
         oclab_profile_skip(ctx->profile, what, "launch failed while timing");
         return OCLAB_EXIT_FAIL;
     }
-    const cJSON *entry = oclab_gemv_record(ctx, p, m, variant, &timing, &probe, 1, error, extra_bytes_of(kern, p), NULL);
+    cJSON *entry = oclab_gemv_record(ctx, p, m, variant, &timing, &probe, 1, error, extra_bytes_of(kern, p), NULL);
+    cJSON_AddItemToObject(entry, "tuning", cJSON_Duplicate(chosen->tuning, 1));
     const cJSON *gbs = cJSON_GetObjectItemCaseSensitive(entry, "gbs");
     oclab_log("%s: %.1f GB/s, probe %.1f GB/s", what, cJSON_IsNumber(gbs) ? gbs->valuedouble : 0.0, probe.gbs.median);
     return OCLAB_EXIT_OK;
 }
 
-/* Ours / CLBlast GB/s for every one of ours whose (n, k, m) has a CLBlast entry. */
+/* GB/s of a kernels[] entry by the host clock (its bytes over the median wall time around each launch):
+ * the clock a baseline that cannot be timed by its events is timed by. 0 when it has none. */
+static double host_gbs(const cJSON *k)
+{
+    const cJSON *bytes = cJSON_GetObjectItemCaseSensitive(k, "bytes");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(k, "host_time_s"), "median");
+    return cJSON_IsNumber(bytes) && cJSON_IsNumber(t) && t->valuedouble > 0 ? bytes->valuedouble / t->valuedouble / 1e9
+                                                                            : 0.0;
+}
+
+/* Ours / the baseline's GB/s, both by the host clock, for every one of ours whose (n, k, m) has a
+ * baseline entry: on a short launch the host clock adds the launch overhead to both sides alike. */
 static void annotate_baseline(cJSON *profile)
 {
     cJSON *kernels = cJSON_GetObjectItemCaseSensitive(profile, "kernels"), *b, *o;
     cJSON_ArrayForEach(b, kernels) {
         const cJSON *bl = cJSON_GetObjectItemCaseSensitive(b, "baseline");
-        const cJSON *bg = cJSON_GetObjectItemCaseSensitive(b, "gbs");
-        if (!cJSON_IsString(bl) || !cJSON_IsNumber(bg) || !(bg->valuedouble > 0))
+        double theirs = host_gbs(b);
+        if (!cJSON_IsString(bl) || !(theirs > 0))
             continue;
         const cJSON *bs = cJSON_GetObjectItemCaseSensitive(b, "shape");
         cJSON_ArrayForEach(o, kernels) {
             const cJSON *os = cJSON_GetObjectItemCaseSensitive(o, "shape");
-            const cJSON *og = cJSON_GetObjectItemCaseSensitive(o, "gbs");
-            if (o == b || cJSON_GetObjectItemCaseSensitive(o, "baseline") || !cJSON_IsNumber(og) ||
+            double ours = host_gbs(o);
+            if (o == b || cJSON_GetObjectItemCaseSensitive(o, "baseline") || !(ours > 0) ||
                 strcmp(cJSON_GetObjectItemCaseSensitive(o, "family")->valuestring, "gemv") != 0 ||
                 !cJSON_Compare(os, bs, 1))
                 continue;
             char key[64];
             snprintf(key, sizeof key, "gbs_vs_%s", bl->valuestring);
             cJSON_DeleteItemFromObjectCaseSensitive(o, key);
-            cJSON_AddNumberToObject(o, key, og->valuedouble / bg->valuedouble);
+            cJSON_AddNumberToObject(o, key, ours / theirs);
+            snprintf(key, sizeof key, "gbs_vs_%s_clock", bl->valuestring);
+            cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+            cJSON_AddStringToObject(o, key, "host");
         }
     }
 }
@@ -218,17 +231,17 @@ int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
                 continue;
             }
             for (int b = 0; ours && b < opts->n_gemv_batches; b++) {
-                int r = measure_one(ctx, &cache, &p, opts->gemv_batches[b], !ctx->dev_opts->no_tune);
+                int r = measure_one(ctx, &cache, &p, opts->gemv_batches[b]);
                 if (r != OCLAB_EXIT_OK)
                     rc = r;
             }
             if (format == RL_FMT_F32 && opts->baseline) {
                 /* CLBlast reads the rows layout: it alone, all cold copies */
-                if (oclab_gemv_problem_hold(ctx->cl, &p, OCLAB_GEMV_ROWS, p.copies) != CL_SUCCESS) {
+                if (oclab_gemv_problem_hold(ctx->cl, &p, OCLAB_GEMV_MASK(OCLAB_GEMV_ROWS), p.copies) != CL_SUCCESS) {
                     oclab_profile_skip(ctx->profile, what, "could not allocate the cold copies for CLBlast");
                     rc = OCLAB_EXIT_FAIL;
                 }
-                for (int b = 0; p.held[0] > 0 && b < opts->n_gemv_batches; b++) {
+                for (int b = 0; p.held[OCLAB_GEMV_ROWS] > 0 && b < opts->n_gemv_batches; b++) {
                     int r = oclab_gemv_clblast(ctx, &p, opts->gemv_batches[b]);
                     if (r != OCLAB_EXIT_OK)
                         rc = r;

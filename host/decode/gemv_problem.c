@@ -65,22 +65,29 @@ void oclab_gemv_split_layout(rl_format format, const void *encoded, uint64_t n, 
     }
 }
 
-uint64_t oclab_gemv_il_bytes(uint64_t n, uint64_t row_bytes)
+uint64_t oclab_gemv_il_bytes(uint64_t n, uint64_t row_bytes, uint64_t g)
 {
-    return (n + 15) / 16 * 16 * row_bytes;
+    return (n + g - 1) / g * g * row_bytes;
 }
 
-void oclab_gemv_interleave(const void *src, uint64_t n, uint64_t row_bytes, uint64_t elem, void *dst)
+void oclab_gemv_interleave(const void *src, uint64_t n, uint64_t row_bytes, uint64_t elem, uint64_t g,
+                           void *dst)
 {
     const unsigned char *in = src;
     unsigned char *out = dst;
     uint64_t per_row = row_bytes / elem;
-    memset(out, 0, oclab_gemv_il_bytes(n, row_bytes));
+    memset(out, 0, oclab_gemv_il_bytes(n, row_bytes, g));
     for (uint64_t row = 0; row < n; row++) {
-        unsigned char *group = out + row / 16 * 16 * row_bytes + row % 16 * elem;
+        unsigned char *group = out + row / g * g * row_bytes + row % g * elem;
         for (uint64_t e = 0; e < per_row; e++)
-            memcpy(group + e * 16 * elem, in + row * row_bytes + e * elem, elem);
+            memcpy(group + e * g * elem, in + row * row_bytes + e * elem, elem);
     }
+}
+
+/* Rows per interleaved group of LAYOUT; 0 for the rows layout. */
+static uint64_t group_rows(int layout)
+{
+    return layout == OCLAB_GEMV_ROWS ? 0 : 2u << layout;
 }
 
 /* Bytes of the split layout that one lane of an interleaved vector holds: a weight, or q4_0's 4 bytes
@@ -122,11 +129,16 @@ cl_int oclab_gemv_problem_create(oclab_cl *cl, rl_format format, uint64_t n, uin
         err = CL_OUT_OF_HOST_MEMORY;
         CL_CHECK("malloc(gemv problem)");
     }
-    /* Rows of different magnitude, so a kernel mixing up rows or scales cannot pass. */
+    /* Rows of different magnitude, and blocks of 32 weights within a row 2^-4 to 2^6 apart (three
+     * orders of magnitude), so a kernel applying another row's or another block's scale cannot pass.
+     * The smallest q8_0 / q4_0 block scales stay fp16 normals (exact under flush-to-zero). */
     for (uint64_t r = 0; r < n; r++) {
-        float row_scale = 0.25f + 0.75f * (0.5f + 0.5f * uniform(&state));
-        for (uint64_t j = 0; j < k; j++)
-            w[r * k + j] = row_scale * uniform(&state);
+        float row_scale = 0.25f + 0.75f * (0.5f + 0.5f * uniform(&state)), block_scale = 1.0f;
+        for (uint64_t j = 0; j < k; j++) {
+            if (j % RL_QK == 0)
+                block_scale = ldexpf(1.0f, (int)(next_u64(&state) % 11) - 4);
+            w[r * k + j] = row_scale * block_scale * uniform(&state);
+        }
     }
     for (uint64_t i = 0; i < m_max * k; i++)
         p->x_host[i] = uniform(&state);
@@ -144,8 +156,6 @@ cl_int oclab_gemv_problem_create(oclab_cl *cl, rl_format format, uint64_t n, uin
     /* Formats without scales get a tiny unused buffer: a kernel argument cannot be NULL everywhere. */
     p->w_bytes = wb;
     p->s_bytes = sb ? sb : 4;
-    p->wi_bytes = oclab_gemv_il_bytes(n, wb / n);
-    p->si_bytes = sb ? oclab_gemv_il_bytes(n, sb / n) : 4;
     p->host_w = malloc(p->w_bytes);
     p->host_s = calloc(1, p->s_bytes);
     if (!p->host_w || !p->host_s) {
@@ -197,37 +207,40 @@ cleanup:
     return err;
 }
 
-/* Copies [keep, held) of one layout released; the arrays stay. */
-static void release_copies(cl_mem *w, cl_mem *s, int keep, int *held)
+/* Copies [keep, held) of layout L released; the arrays stay. */
+static void release_copies(oclab_gemv_problem *p, int l, int keep)
 {
-    for (int i = keep; i < *held; i++) {
-        oclab_cl_release_mem(&w[i]);
-        oclab_cl_release_mem(&s[i]);
+    for (int i = keep; i < p->held[l]; i++) {
+        oclab_cl_release_mem(&p->w[l][i]);
+        oclab_cl_release_mem(&p->s[l][i]);
     }
-    if (*held > keep)
-        *held = keep;
+    if (p->held[l] > keep)
+        p->held[l] = keep;
 }
 
-/* Layout L (0 rows, 1 interleaved) grown to COPIES device copies. */
+/* Layout L grown to COPIES device copies. */
 static cl_int grow_copies(oclab_cl *cl, oclab_gemv_problem *p, int l, int copies)
 {
     cl_int err = CL_SUCCESS;
-    cl_mem **w = l ? &p->wi : &p->w, **s = l ? &p->si : &p->s;
+    cl_mem **w = &p->w[l], **s = &p->s[l];
     void *ilw = NULL, *ils = NULL;
     const void *hw = p->host_w, *hs = p->host_s;
-    uint64_t wb = l ? p->wi_bytes : p->w_bytes, sb = l ? p->si_bytes : p->s_bytes;
+    uint64_t g = group_rows(l), wb = p->w_bytes, sb = p->s_bytes;
+    int scaled = p->format == RL_FMT_Q8_0 || p->format == RL_FMT_Q4_0 || p->format == RL_FMT_I8_PC;
     if (copies <= p->held[l])
         return CL_SUCCESS;
-    if (l) { /* derived for this upload only: on a CPU device host memory is device memory */
+    if (g) { /* derived for this upload only: on a CPU device host memory is device memory */
+        wb = oclab_gemv_il_bytes(p->n, p->w_bytes / p->n, g);
+        sb = scaled ? oclab_gemv_il_bytes(p->n, p->s_bytes / p->n, g) : p->s_bytes;
         ilw = malloc(wb);
         ils = calloc(1, sb);
         if (!ilw || !ils) {
             err = CL_OUT_OF_HOST_MEMORY;
             CL_CHECK("malloc(interleaved layout)");
         }
-        oclab_gemv_interleave(p->host_w, p->n, p->w_bytes / p->n, weight_elem(p->format), ilw);
-        if (p->format == RL_FMT_Q8_0 || p->format == RL_FMT_Q4_0 || p->format == RL_FMT_I8_PC)
-            oclab_gemv_interleave(p->host_s, p->n, p->s_bytes / p->n, scale_elem(p->format), ils);
+        oclab_gemv_interleave(p->host_w, p->n, p->w_bytes / p->n, weight_elem(p->format), g, ilw);
+        if (scaled)
+            oclab_gemv_interleave(p->host_s, p->n, p->s_bytes / p->n, scale_elem(p->format), g, ils);
         hw = ilw;
         hs = ils;
     }
@@ -264,38 +277,36 @@ cl_int oclab_gemv_problem_hold(oclab_cl *cl, oclab_gemv_problem *p, int layouts,
     if (copies < 1)
         copies = 1;
     /* releases first: the peak is the larger set, not their sum */
-    release_copies(p->w, p->s, layouts & OCLAB_GEMV_ROWS ? copies : 0, &p->held[0]);
-    release_copies(p->wi, p->si, layouts & OCLAB_GEMV_IL16 ? copies : 0, &p->held[1]);
-    if (layouts & OCLAB_GEMV_ROWS)
-        CL_TRY(grow_copies(cl, p, 0, copies));
-    if (layouts & OCLAB_GEMV_IL16)
-        CL_TRY(grow_copies(cl, p, 1, copies));
+    for (int l = 0; l < OCLAB_GEMV_LAYOUTS; l++)
+        release_copies(p, l, layouts & OCLAB_GEMV_MASK(l) ? copies : 0);
+    for (int l = 0; l < OCLAB_GEMV_LAYOUTS; l++)
+        if (layouts & OCLAB_GEMV_MASK(l))
+            CL_TRY(grow_copies(cl, p, l, copies));
 cleanup:
     return err;
 }
 
 int oclab_gemv_layout_of(const oclab_gemv_variant *v)
 {
-    return v->il ? OCLAB_GEMV_IL16 : OCLAB_GEMV_ROWS;
+    return !v->il ? OCLAB_GEMV_ROWS : v->vec == 4 ? OCLAB_GEMV_IL4 : v->vec == 8 ? OCLAB_GEMV_IL8 : OCLAB_GEMV_IL16;
 }
 
 int oclab_gemv_held(const oclab_gemv_problem *p, const oclab_gemv_variant *v)
 {
-    return p->held[v->il ? 1 : 0];
+    return p->held[oclab_gemv_layout_of(v)];
 }
 
 void oclab_gemv_problem_free(oclab_gemv_problem *p)
 {
-    release_copies(p->w, p->s, 0, &p->held[0]);
-    release_copies(p->wi, p->si, 0, &p->held[1]);
+    for (int l = 0; l < OCLAB_GEMV_LAYOUTS; l++) {
+        release_copies(p, l, 0);
+        free(p->w[l]);
+        free(p->s[l]);
+    }
     oclab_cl_release_mem(&p->xt);
     oclab_cl_release_mem(&p->x);
     oclab_cl_release_mem(&p->xs);
     oclab_cl_release_mem(&p->y);
-    free(p->w);
-    free(p->s);
-    free(p->wi);
-    free(p->si);
     free(p->host_w);
     free(p->host_s);
     free(p->x_host);
@@ -335,10 +346,10 @@ cl_int oclab_gemv_kernel_build(oclab_cl *cl, rl_format format, uint64_t m, const
         return CL_INVALID_VALUE;
     }
     snprintf(options, sizeof options,
-             "-DFORMAT=%d -DM=%llu -DROWS=%d -DUNROLL=%d -DLANES=%d -DWG=%d -DFOLD=%d -DALIGNED16=%d -DIL=%d "
-             "-DPREFETCH=%u",
-             format_code(format), (unsigned long long)m, v->rows, v->unroll, v->lanes, v->wg, v->fold,
-             kern->aligned16, v->il, oclab_device_prefetch_bytes(cl->info));
+             "-DFORMAT=%d -DM=%llu -DMB=%d -DVEC=%d -DROWS=%d -DUNROLL=%d -DLANES=%d -DWG=%d -DFOLD=%d "
+             "-DALIGNED16=%d -DIL=%d -DPREFETCH=%d",
+             format_code(format), (unsigned long long)m, v->mb, v->vec, v->rows, v->unroll, v->lanes, v->wg,
+             v->fold, kern->aligned16, v->il, v->prefetch);
     CL_TRY(oclab_cl_build(cl, "gemv.cl", options, &kern->program));
     CL_TRY(oclab_cl_kernel(kern->program, "gemv", &kern->kernel));
 cleanup:
@@ -360,12 +371,13 @@ cl_int oclab_gemv_enqueue(oclab_cl *cl, const oclab_gemv_kernel *kern, const ocl
     const oclab_gemv_variant *v = &kern->variant;
     cl_uint n = (cl_uint)p->n, k = (cl_uint)p->k;
     cl_uint xstride = (cl_uint)(v->il ? p->m_max : p->x_stride);
-    /* interleaved: ROWS groups of 16 rows per work-item */
-    size_t rows_per_group = (size_t)(v->wg / v->lanes) * (size_t)v->rows * (v->il ? 16 : 1);
+    /* interleaved: ROWS groups of VEC rows per work-item */
+    size_t rows_per_group = (size_t)(v->wg / v->lanes) * (size_t)v->rows * (size_t)(v->il ? v->vec : 1);
     size_t local = (size_t)v->wg;
     size_t global = (p->n + rows_per_group - 1) / rows_per_group * local;
-    CL_TRY(oclab_cl_arg(kern->kernel, 0, sizeof(cl_mem), v->il ? &p->wi[copy] : &p->w[copy]));
-    CL_TRY(oclab_cl_arg(kern->kernel, 1, sizeof(cl_mem), v->il ? &p->si[copy] : &p->s[copy]));
+    int l = oclab_gemv_layout_of(v);
+    CL_TRY(oclab_cl_arg(kern->kernel, 0, sizeof(cl_mem), &p->w[l][copy]));
+    CL_TRY(oclab_cl_arg(kern->kernel, 1, sizeof(cl_mem), &p->s[l][copy]));
     CL_TRY(oclab_cl_arg(kern->kernel, 2, sizeof(cl_mem), v->il && kern->m > 1 ? &p->xt : &p->x));
     CL_TRY(oclab_cl_arg(kern->kernel, 3, sizeof(cl_mem), &p->xs));
     CL_TRY(oclab_cl_arg(kern->kernel, 4, sizeof(cl_mem), &p->y));

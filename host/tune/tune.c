@@ -176,14 +176,15 @@ static cJSON *search_record(const oclab_tune_space *space, const oclab_tune_resu
     return o;
 }
 
-/* The cached entry's point, prepared: 0 with OUT set, -1 when there is none or it fails now. */
+/* The cached entry's point, prepared: 0 with OUT set, -1 when there is none, it fails now, or the
+ * tuner may not use it (--retune searches again, --no-tune takes the start point). */
 static int from_cache(oclab_tuner *t, const oclab_tune_space *space, const oclab_tune_eval *eval,
                       const oclab_tune_key *key, oclab_tune_outcome *out)
 {
     const cJSON *entry = NULL;
     char why[160] = "", text[256];
     oclab_tune_status status = OCLAB_TUNE_OK;
-    if (!t->cache || t->retune || oclab_tune_cache_get(t->cache, key, space, out->point, &entry) != 0)
+    if (!t->cache || t->retune || !t->search || oclab_tune_cache_get(t->cache, key, space, out->point, &entry) != 0)
         return -1;
     out->handle = eval->prepare(eval->user, out->point, &status, why, sizeof why);
     oclab_tune_point_text(space, out->point, text, sizeof text);

@@ -12,7 +12,7 @@ command -v python3 >/dev/null || { echo "run.sh: needs python3 to read the profi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cc -O3 -march=native -fopenmp "$here/native.c" -o "$work/native" -lm
+cc -O3 -march=native -ffp-contract=fast -fopenmp "$here/native.c" -o "$work/native" -lm
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # Alternate native and OpenCL runs: this VM's DRAM bandwidth drifts within seconds.
