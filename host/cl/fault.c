@@ -82,9 +82,9 @@ void oclab_fault_point(void)
     }
 }
 
-void oclab_fault_candidate(const char *family, int is_start, int crashed)
+void oclab_fault_candidate(const char *family, int crashed)
 {
-    if (fault_kind == OCLAB_FAULT_CRASH && is_start && !crashed && !strcmp(family, fault_where)) {
+    if (fault_kind == OCLAB_FAULT_CRASH && !crashed && !strcmp(family, fault_where)) {
         oclab_warn("injected fault: a %s candidate crashes", family);
         crash();
     }

@@ -3,8 +3,8 @@
 /* Fault injection for the tests of crash isolation and recovery: OCLAB_FAULT=WHERE:KIND makes a phase
  * (peak, decode) or a kernel family (stream, compute, gemv, attention) fail, as an immature driver
  * would:
- *   crash  a signal (SIGSEGV): a phase at its start; a family while preparing one tuning candidate (its
- *          first start point, until a rerun knows that candidate crashed), as a compiler crash on one
+ *   crash  a signal (SIGSEGV): a phase at its start; a family while preparing its first tuning
+ *          candidate, until a rerun knows that candidate crashed, as a compiler crash on one
  *          configuration would
  *   hang   the phase or family never returns (until killed)
  *   build  every kernel build of the phase or family fails, with a build log saying so
@@ -29,9 +29,9 @@ int oclab_fault_now(oclab_fault_kind kind);
 /* At the start of a phase or family: crashes or hangs there when asked to. */
 void oclab_fault_point(void);
 
-/* Before a tuning candidate of FAMILY is prepared; IS_START: it is the space's start point; CRASHED: a
- * candidate of FAMILY is known to have crashed a process before. A family's crash fault strikes at the
- * first start point while none is known (one configuration, not the family: a rerun skips it). */
-void oclab_fault_candidate(const char *family, int is_start, int crashed);
+/* Before a tuning candidate of FAMILY is prepared; CRASHED: a candidate of FAMILY is known to have
+ * crashed a process before. A family's crash fault strikes there while none is known (one
+ * configuration, not the family: a rerun skips it and the fault is spent). */
+void oclab_fault_candidate(const char *family, int crashed);
 
 #endif

@@ -89,6 +89,8 @@ int oclab_isolate_run(char *const *argv, double timeout_s, oclab_isolate_result 
         char key[512];
         if (oclab_tune_journal_crashed(journal, key, sizeof key) != 0)
             break; /* not inside a tuning candidate: the phase itself crashes */
+        snprintf(out->crashed[out->crashed_candidates], sizeof out->crashed[0], "%s", key);
+        out->crashed_signal[out->crashed_candidates] = out->signal;
         out->crashed_candidates++;
         oclab_warn("a child crashed (signal %d) preparing the tuning candidate %s: running the phase again "
                    "without it", out->signal, key);
@@ -110,19 +112,32 @@ void oclab_isolate_text(const oclab_isolate_result *r, char *buf, size_t len)
         snprintf(buf, len, "exited with %d", r->exit_code);
 }
 
+int oclab_isolate_eventful(const oclab_isolate_result *r)
+{
+    return r->signal || r->timed_out || r->crashed_candidates;
+}
+
 int oclab_isolate_record(const char *path, const oclab_device_info *info, const char *what,
                          const oclab_isolate_result *r)
 {
-    char reason[256], why[512];
+    char reason[256], why[512], text[800];
+    if (!oclab_isolate_eventful(r))
+        return 0;
     cJSON *profile = access(path, F_OK) == 0 ? rl_json_load(path, why, sizeof why) : NULL;
     if (!profile || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(profile, "skipped"))) {
         cJSON_Delete(profile);
         profile = oclab_profile_new(info);
     }
-    oclab_isolate_text(r, reason, sizeof reason);
-    char text[320];
-    snprintf(text, sizeof text, "the child process measuring it %s", reason);
-    oclab_profile_skip(profile, what, text);
+    for (int i = 0; i < r->crashed_candidates; i++) {
+        snprintf(text, sizeof text, "the driver crashed (signal %d, %s) preparing this candidate; the phase ran "
+                 "again without it", r->crashed_signal[i], strsignal(r->crashed_signal[i]));
+        oclab_profile_warn(profile, r->crashed[i], text);
+    }
+    if (r->signal || r->timed_out) {
+        oclab_isolate_text(r, reason, sizeof reason);
+        snprintf(text, sizeof text, "the child process measuring it %s", reason);
+        oclab_profile_skip(profile, what, text);
+    }
     int rc = oclab_json_write_atomic(path, profile);
     cJSON_Delete(profile);
     return rc;
@@ -146,14 +161,16 @@ int oclab_isolate_command(const char *command, int argc, char **argv, double tim
     free(child);
     if (rc != 0)
         return OCLAB_EXIT_FAIL;
-    if (!r.signal && !r.timed_out)
+    if (!oclab_isolate_eventful(&r))
         return r.exit_code;
-    char text[256];
-    oclab_isolate_text(&r, text, sizeof text);
-    oclab_error("%s: the child process measuring %s %s", command, info ? info->name : "the devices", text);
+    if (r.signal || r.timed_out) {
+        char text[256];
+        oclab_isolate_text(&r, text, sizeof text);
+        oclab_error("%s: the child process measuring %s %s", command, info ? info->name : "the devices", text);
+    }
     if (output && info)
         oclab_isolate_record(output, info, what, &r);
-    return OCLAB_EXIT_FAIL;
+    return OCLAB_EXIT_FAIL; /* the driver crashed or hung, whatever could be measured around it */
 }
 
 int oclab_isolate_opt(int argc, char **argv, int *i, int *isolate, double *timeout_s)

@@ -17,6 +17,8 @@ typedef struct {
     int timed_out; /* it outlived the timeout and was killed */
     int attempts;  /* runs made (reruns after a crashed candidate) */
     int crashed_candidates;
+    char crashed[OCLAB_ISOLATE_ATTEMPTS][512]; /* their journal keys */
+    int crashed_signal[OCLAB_ISOLATE_ATTEMPTS];
     double elapsed_s;
 } oclab_isolate_result;
 
@@ -27,10 +29,15 @@ int oclab_isolate_run(char *const *argv, double timeout_s, oclab_isolate_result 
 /* "killed by signal 11 (SIGSEGV) after 2 attempts", "timed out after 900 s", "exited with 1". */
 void oclab_isolate_text(const oclab_isolate_result *r, char *buf, size_t len);
 
-/* A phase that did not end by itself: WHAT ("peak", "decode") into PATH's skipped[] with the reason,
- * PATH made from INFO when it is missing or unreadable; written atomically. 0 ok, -1 (logged). */
+/* What the child could not say itself, into PATH (made from INFO when it is missing or unreadable),
+ * written atomically: a phase that did not end by itself, WHAT ("peak", "decode") in skipped[] with the
+ * reason; each tuning candidate that crashed a child, in warnings[]. 0 when there was nothing to record
+ * or it was written; -1 (logged) otherwise. */
 int oclab_isolate_record(const char *path, const oclab_device_info *info, const char *what,
                          const oclab_isolate_result *r);
+
+/* Whether R calls for oclab_isolate_record: a signal, a timeout or a crashed candidate. */
+int oclab_isolate_eventful(const oclab_isolate_result *r);
 
 /* `oclab COMMAND ARGV... --no-isolate` in a child (peak and decode with --isolate): the child's exit code;
  * after a crash or a timeout (logged) OCLAB_EXIT_FAIL, with WHAT recorded in OUTPUT's skipped[] when

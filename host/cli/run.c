@@ -130,11 +130,10 @@ static int run_phase_child(int argc, char **argv, const char *sel, const char *p
     if (r.signal || r.timed_out) {
         char text[256];
         oclab_isolate_text(&r, text, sizeof text);
-        oclab_error("%s of %s: the child %s", phase, info->name, text);
-        oclab_isolate_record(path, info, phase, &r);
-        return OCLAB_EXIT_FAIL;
+        oclab_error("%s of %s: the child process %s", phase, info->name, text);
     }
-    return r.exit_code == OCLAB_EXIT_OK ? OCLAB_EXIT_OK : OCLAB_EXIT_FAIL;
+    oclab_isolate_record(path, info, phase, &r);
+    return r.exit_code == OCLAB_EXIT_OK && !oclab_isolate_eventful(&r) ? OCLAB_EXIT_OK : OCLAB_EXIT_FAIL;
 }
 
 /* The device, each phase in its own child process (the default). */

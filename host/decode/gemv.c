@@ -70,7 +70,9 @@ static const chosen_kernel *kernel_for(oclab_decode_ctx *ctx, kernel_cache *cach
     }
     chosen_kernel *c = &cache->items[cache->count];
     if (oclab_gemv_tune(ctx, p, m, &c->kern, &c->tuning) != CL_SUCCESS) {
-        oclab_profile_skip(ctx->profile, what, "no kernel variant built and verified (tuning lists the failures)");
+        char reason[300];
+        oclab_tune_failure_text(c->tuning, reason, sizeof reason);
+        oclab_profile_skip(ctx->profile, what, reason);
         cJSON *skipped = cJSON_GetObjectItemCaseSensitive(ctx->profile, "skipped");
         cJSON_AddItemToObject(cJSON_GetArrayItem(skipped, cJSON_GetArraySize(skipped) - 1), "tuning",
                               c->tuning ? c->tuning : cJSON_CreateNull());
@@ -226,8 +228,12 @@ int oclab_gemv_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
             oclab_gemv_problem p;
             int copies = oclab_cl_cold_copies(ctx->cl, wb);
             oclab_log("%s: %d cold copies of %.1f MB", what, copies, wb / 1e6);
-            if (oclab_gemv_problem_create(ctx->cl, format, n, k, m_max, copies, SEED + (uint64_t)s, &p) != CL_SUCCESS) {
-                oclab_profile_skip(ctx->profile, what, "could not allocate the weights and their copies");
+            cl_int perr = oclab_gemv_problem_create(ctx->cl, format, n, k, m_max, copies, SEED + (uint64_t)s, &p);
+            if (perr != CL_SUCCESS) { /* the device refused what its limits allow: a failure, recovered from */
+                snprintf(reason, sizeof reason, "could not allocate the weights and their copies: %s",
+                         oclab_cl_error_name(perr));
+                oclab_profile_skip(ctx->profile, what, reason);
+                rc = OCLAB_EXIT_FAIL;
                 continue;
             }
             for (int b = 0; ours && b < opts->n_gemv_batches; b++) {

@@ -116,8 +116,7 @@ static void *guarded_prepare(void *user, const int *point, oclab_tune_status *st
         family_crashed |= !strncmp(g->tuner->crashed[i], key, family_len + 1);
     }
     journal("start", key);
-    oclab_fault_candidate(g->space->family,
-                          !memcmp(point, g->space->start, (size_t)g->space->n_params * sizeof *point), family_crashed);
+    oclab_fault_candidate(g->space->family, family_crashed);
     void *handle = g->inner->prepare(g->inner->user, point, status, why, len);
     journal("done", key);
     return handle;

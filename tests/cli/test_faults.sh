@@ -50,8 +50,10 @@ expect_eq "gemv:wrong never placed" "$(json_get "$TMP/wrong.json" 'not any("effi
 
 # A crash while preparing one GEMV candidate: the phase runs again without it and finishes.
 decode_with "$TMP/candidate.json" gemv:crash
+[ "$rc" -eq 1 ] || fail "gemv:crash: exit $rc, want 1 (the driver crashed, even if the kernel was measured)"
 grep -q "running the phase again without it" "$TMP/err" || fail "gemv:crash: no rerun past the crashed candidate"
 valid "$TMP/candidate.json" || fail "gemv:crash: no valid profile"
+expect_eq "gemv:crash: the candidate named in warnings" "$(json_get "$TMP/candidate.json" 'any(w["what"].startswith("gemv|") and "crashed" in w["detail"] for w in d["warnings"])')" True
 expect_eq "gemv:crash: the candidate recorded, the kernel measured with another" "$(json_get "$TMP/candidate.json" \
     'any(f["status"]=="crash" for k in d["kernels"] for f in k["tuning"].get("failures", [])) and all(k["verified"] for k in d["kernels"])')" True
 
