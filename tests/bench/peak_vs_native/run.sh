@@ -42,12 +42,13 @@ for r in range(1, rounds + 1):
         k, v = line.split()
         native.setdefault(k, []).append(float(v))
     d = json.load(open(f"{work}/peak_{r}.json"))
-    kern = d["measurements"]["bandwidth"]["kernels"]
-    for k in ("read", "copy", "triad"):
-        ocl.setdefault(k, []).append(kern[k].get("dram_gbs", 0.0))
+    dram_rounds = (d["measurements"]["bandwidth"].get("dram") or {}).get("kernels", {})
+    for k in ("read", "copy", "triad"):  # each kernel's median over the DRAM rounds
+        ocl.setdefault(k, []).append(dram_rounds.get(k, {}).get("median", 0.0))
     dram = [c for c in d["ceilings"]["memory"] if c["level"] == "dram"][0]
     ocl.setdefault("dram", []).append(dram["gbs"])
     ocl.setdefault("dram_kernel", []).append(dram["kernel"])
+    ocl.setdefault("dram_spread", []).append(dram.get("spread", {}))
     comp = {c["precision"]: c["gflops"] for c in d["ceilings"]["compute"]}
     ocl.setdefault("f32", []).append(comp.get("f32", 0.0))
     ocl.setdefault("f64", []).append(comp.get("f64", 0.0))
@@ -68,11 +69,12 @@ a, b = med(ocl["dram"]), med(native[f"stream_{kind[k]}_gbs"])
 print(f"{'DRAM ceiling (' + k + ') GB/s':<28}{a:>10.1f}{b:>10.1f}{a / b:>8.2f}   (native {kind[k]})")
 best_native = max(med(native[f"stream_{x}_gbs"]) for x in ("read", "copy", "triad"))
 print(f"{'DRAM ceiling / best native':<28}{a:>10.1f}{best_native:>10.1f}{a / best_native:>8.2f}")
-print("per round (oclab dram ceiling, native read/copy/triad):")
+print("per round (oclab dram ceiling [p10-p90 of its samples], native read/copy/triad):")
 for r in range(rounds):
-    print(f"  {ocl['dram'][r]:.1f} ({ocl['dram_kernel'][r]})  {native['stream_read_gbs'][r]:.1f} "
-          f"{native['stream_copy_gbs'][r]:.1f} {native['stream_triad_gbs'][r]:.1f}   "
-          f"f32 {ocl['f32'][r]:.0f} vs {native['fma_f32_gflops'][r]:.0f}")
+    sp = ocl["dram_spread"][r]
+    print(f"  {ocl['dram'][r]:.1f} ({ocl['dram_kernel'][r]}) [{sp.get('p10', 0):.1f}-{sp.get('p90', 0):.1f}]  "
+          f"{native['stream_read_gbs'][r]:.1f} {native['stream_copy_gbs'][r]:.1f} {native['stream_triad_gbs'][r]:.1f}"
+          f"   f32 {ocl['f32'][r]:.0f} vs {native['fma_f32_gflops'][r]:.0f}")
 
 if clpeak:
     text = open(clpeak).read()
