@@ -9,7 +9,10 @@
  *   s           scalar of scale and triad
  *   per_wi      vectors each work-item handles per pass
  *   wi_stride, k_stride   element index = gid * wi_stride + k * k_stride: (per_wi, 1) gives each
- *               work-item a contiguous block (CPUs), (1, global size) interleaves them (coalesced on GPUs)
+ *               work-item a contiguous block (CPUs), (1, global size) interleaves them (coalesced on GPUs);
+ *               built with -D BLOCKED=1 or 0 the layout is fixed at compile time (the strides are then
+ *               known constants: unit steps a compiler can turn into plain vector streams, where runtime
+ *               strides cost a multiply per load), and these two arguments are not read
  *   passes      sweeps over the work-item's elements in one launch, so launches over small (cache-resident)
  *               arrays last long enough to time. What repeats is each work-item's own elements: on a GPU
  *               the work-items advance together and the repeating set is the whole array; a CPU runtime
@@ -25,16 +28,29 @@
 #define NACC 8 /* read's independent accumulators: one is latency-bound far below cache bandwidth */
 #endif
 
+#if defined(BLOCKED) && BLOCKED
+#define WI_STRIDE per_wi
+#define K_STRIDE 1u
+#elif defined(BLOCKED)
+#define WI_STRIDE 1u
+#define K_STRIDE ((uint)get_global_size(0))
+#else
+#define WI_STRIDE wi_stride
+#define K_STRIDE k_stride
+#endif
+
 #define STREAM_ARGS                                                                                   \
     global VT *restrict dst, global const VT *restrict x, global const VT *restrict y, float s,        \
         uint per_wi, uint wi_stride, uint k_stride, uint passes
 
 /* Runs STMT for each of the work-item's elements i, PASSES times. */
 #define STREAM_LOOP(STMT)                                                                             \
-    const uint base = (uint)get_global_id(0) * wi_stride;                                             \
+    (void)wi_stride;                                                                                  \
+    (void)k_stride;                                                                                   \
+    const uint base = (uint)get_global_id(0) * WI_STRIDE;                                             \
     for (uint p = 0; p < passes; p++) {                                                               \
         for (uint k = 0; k < per_wi; k++) {                                                           \
-            const uint i = base + k * k_stride;                                                       \
+            const uint i = base + k * K_STRIDE;                                                       \
             STMT;                                                                                     \
         }                                                                                             \
     }
@@ -44,7 +60,7 @@
  * work-item goes to dst (its traffic, 4 bytes per work-item, is not counted). The sum keeps the loads
  * from being eliminated. */
 #define READ_ZERO(j) VT acc##j = (VT)(0.0f);
-#define READ_ADD(j) acc##j += x[base + (k + (uint)j) * k_stride];
+#define READ_ADD(j) acc##j += x[base + (k + (uint)j) * K_STRIDE];
 #define READ_FOLD(j) total += acc##j;
 kernel void stream_read(global float *restrict dst, global const VT *restrict x,
                         global const VT *restrict y, float s, uint per_wi, uint wi_stride,
@@ -52,15 +68,17 @@ kernel void stream_read(global float *restrict dst, global const VT *restrict x,
 {
     (void)y;
     (void)s;
+    (void)wi_stride;
+    (void)k_stride;
     FOR_ACC(READ_ZERO)
-    const uint base = (uint)get_global_id(0) * wi_stride;
+    const uint base = (uint)get_global_id(0) * WI_STRIDE;
     for (uint p = 0; p < passes; p++) {
         uint k = 0;
         for (; k + NACC <= per_wi; k += NACC) {
             FOR_ACC(READ_ADD)
         }
         for (; k < per_wi; k++)
-            acc0 += x[base + k * k_stride];
+            acc0 += x[base + k * K_STRIDE];
     }
     VT total = (VT)(0.0f);
     FOR_ACC(READ_FOLD)

@@ -24,6 +24,7 @@
 #define MAX_SIZES 40
 #define VEC_SLOTS 5 /* widths 1, 2, 4, 8, 16 */
 #define ACC_SLOTS 5 /* read's accumulators 1, 2, 4, 8, 16 */
+#define LAYOUTS 2   /* blocked, interleaved: built apart */
 #define SETTLE_POINTS 3
 #define DRAM_SIZES 3
 #define SAMPLED_CHECKS 4096 /* elements a candidate's check draws at random, beside every work-item's ends */
@@ -54,9 +55,9 @@ struct bw_state {
     cl_mem x, y, dst;
     float *hx, *hy, *hdst;
     size_t cap_floats; /* floats each array holds */
-    cl_program programs[OCLAB_STREAM_OPS][VEC_SLOTS][ACC_SLOTS];
-    cl_kernel kernels[OCLAB_STREAM_OPS][VEC_SLOTS][ACC_SLOTS];
-    int build_failed[OCLAB_STREAM_OPS][VEC_SLOTS][ACC_SLOTS];
+    cl_program programs[OCLAB_STREAM_OPS][VEC_SLOTS][ACC_SLOTS][LAYOUTS];
+    cl_kernel kernels[OCLAB_STREAM_OPS][VEC_SLOTS][ACC_SLOTS][LAYOUTS];
+    int build_failed[OCLAB_STREAM_OPS][VEC_SLOTS][ACC_SLOTS][LAYOUTS];
     /* the search under way */
     oclab_stream_op op;
     double target;
@@ -116,11 +117,11 @@ cleanup:
  * recorded as failed by the tuner, and it is not built again). */
 static cl_kernel stream_kernel(bw_state *st, const oclab_stream_shape *s)
 {
-    int v = slot_of(s->vec), a = slot_of(oclab_stream_acc(s));
-    if (!st->kernels[s->op][v][a] && !st->build_failed[s->op][v][a])
-        st->build_failed[s->op][v][a] =
-            oclab_stream_build(st->ctx->cl, s, &st->programs[s->op][v][a], &st->kernels[s->op][v][a]) != CL_SUCCESS;
-    return st->kernels[s->op][v][a];
+    int v = slot_of(s->vec), a = slot_of(oclab_stream_acc(s)), l = s->interleaved != 0;
+    if (!st->kernels[s->op][v][a][l] && !st->build_failed[s->op][v][a][l])
+        st->build_failed[s->op][v][a][l] = oclab_stream_build(st->ctx->cl, s, &st->programs[s->op][v][a][l],
+                                                              &st->kernels[s->op][v][a][l]) != CL_SUCCESS;
+    return st->kernels[s->op][v][a][l];
 }
 
 /* The shape of point P for ST's kernel and working set; 0 with the reason when it does not fit (no
@@ -454,10 +455,11 @@ static void state_free(bw_state *st)
 {
     for (int op = 0; op < OCLAB_STREAM_OPS; op++)
         for (int v = 0; v < VEC_SLOTS; v++)
-            for (int a = 0; a < ACC_SLOTS; a++) {
-                oclab_cl_release_kernel(&st->kernels[op][v][a]);
-                oclab_cl_release_program(&st->programs[op][v][a]);
-            }
+            for (int a = 0; a < ACC_SLOTS; a++)
+                for (int l = 0; l < LAYOUTS; l++) {
+                    oclab_cl_release_kernel(&st->kernels[op][v][a][l]);
+                    oclab_cl_release_program(&st->programs[op][v][a][l]);
+                }
     oclab_cl_release_mem(&st->x);
     oclab_cl_release_mem(&st->y);
     oclab_cl_release_mem(&st->dst);

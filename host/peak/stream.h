@@ -65,7 +65,7 @@ int oclab_stream_verify(const oclab_stream_shape *shape, const float *x, const f
 int oclab_stream_verify_sampled(const oclab_stream_shape *shape, const float *x, const float *y, const float *dst,
                                 int samples, char *why, size_t why_len);
 
-/* Builds the one kernel of SHAPE's op at its width (and read's accumulators). */
+/* Builds the one kernel of SHAPE's op at its width and layout (and read's accumulators). */
 cl_int oclab_stream_build(oclab_cl *cl, const oclab_stream_shape *shape, cl_program *program, cl_kernel *kernel);
 
 /* Sets the arguments for SHAPE and enqueues one launch of KERNEL (DST, X, Y as in stream.cl). */

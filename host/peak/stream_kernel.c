@@ -180,8 +180,8 @@ cl_int oclab_stream_build(oclab_cl *cl, const oclab_stream_shape *s, cl_program 
     cl_int err = CL_SUCCESS;
     char options[128], name[32];
     *kernel = NULL;
-    snprintf(options, sizeof options, "-D ONE_KERNEL -D %s -D VEC=%d -D NACC=%d", op_defines[s->op], s->vec,
-             oclab_stream_acc(s));
+    snprintf(options, sizeof options, "-D ONE_KERNEL -D %s -D VEC=%d -D NACC=%d -D BLOCKED=%d", op_defines[s->op],
+             s->vec, oclab_stream_acc(s), !s->interleaved);
     snprintf(name, sizeof name, "stream_%s", op_names[s->op]);
     CL_TRY(oclab_cl_build(cl, "stream.cl", options, program));
     CL_TRY(oclab_cl_kernel(*program, name, kernel));
