@@ -154,37 +154,28 @@ inline float16 tile_scales(const global uchar *scales, size_t lt, uint b)
 #endif
 
 #ifdef KV_Q8_0
+#include "pair_dot.h"
 #if TILE != 16 || VEC != 16
 #error "q8_0 needs TILE 16 and VEC 16 (the int16 pair products' lanes)"
 #endif
 /* pair_dot(at, pair, acc) adds 16 lanes' int8 pairs at AT times an int16 pair to int32 sums (K: TILE
  * rows' elements 2p and 2p+1 against a query pair; V: 16 elements of a row pair against a weight
- * pair). AT: 32 bytes, lane i's pair at 2i and 2i + 1. */
+ * pair), with pair_dot.h's pair_madd16. AT: 32 bytes, lane i's pair at 2i and 2i + 1. */
 #if defined(__AVX512BW__) && !defined(PORTABLE_PAIR_DOT)
-typedef short v32hi __attribute__((__vector_size__(64))); /* the types of the x86 builtin */
 typedef char char32x __attribute__((ext_vector_type(32)));
 typedef short short32x __attribute__((ext_vector_type(32)));
 inline int16 pair_dot(const global uchar *at, short2 pair, int16 acc)
 {
-    short32x x16 = __builtin_convertvector(*(const global char32x *)at, short32x); /* vpmovsxbw */
-#if defined(HOST_AVX512_VNNI) && !defined(__AVX512VNNI__) && !defined(NO_VNNI_PAIR_DOT)
-    /* The host CPU fuses the multiply-add and the sum (vpdpwssd) but the compiler targets an older CPU
-     * (POCL 3.1 on Zen 5: skylake-avx512), whose builtins it cannot lower: inline assembly, as the
-     * kernel is inlined into the driver's work-group function (a target attribute does not carry). */
-    int16 pairs = (int16)(as_int(pair));
-    __asm__("vpdpwssd %2, %1, %0" : "+v"(acc) : "v"(x16), "v"(pairs));
-    return acc;
-#else /* with the target's VNNI, the compiler fuses these itself */
-    return acc + as_int16(__builtin_ia32_pmaddwd512((v32hi)x16, (v32hi)((int16)(as_int(pair)))));
-#endif
+    const short32x x = __builtin_convertvector(*(const global char32x *)at, short32x); /* vpmovsxbw */
+    return pair_madd16(acc, as_int16(x), as_int(pair));
 }
 #else
 inline int16 pair_dot(const global uchar *at, short2 pair, int16 acc)
 {
     const global char16 *x = (const global char16 *)at; /* aligned: 32-byte pairs of 16 lanes */
-    char16 a = x[0], b = x[1];                          /* lanes 0-7, 8-15 */
-    return acc + convert_int16((char16)(a.even, b.even)) * (int)pair.s0 +
-           convert_int16((char16)(a.odd, b.odd)) * (int)pair.s1;
+    const char16 a = x[0], b = x[1];                    /* lanes 0-7, 8-15 */
+    const int16 lo = convert_int16((char16)(a.even, b.even)), hi = convert_int16((char16)(a.odd, b.odd));
+    return pair_madd16(acc, (hi << 16) | (lo & 0xffff), as_int(pair));
 }
 #endif
 /* The group's queries QH [GROUP][HEAD_DIM] as int16 pairs by blocks: Q_PAIRS[g][p] holds elements 2p
