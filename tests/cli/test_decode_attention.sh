@@ -4,8 +4,10 @@
 # intensity (K and V read once per KV head) and a placement that follows from its time and roof; the
 # configuration the tuner chose recorded under "tuning" and used; q8_0 of the work-item kernel placed
 # against the profile's int16 ceiling, or against f32 with a warning where the profile has none; the
-# work-group kernel forced with $OCLAB_ATTENTION_VARIANT; GQA groups 3, 5, 7 and D = 80; the
-# short-context figures with the launch overhead by both clocks. Bad input exits 2 with one line.
+# work-group kernel forced with $OCLAB_ATTENTION_VARIANT; GQA groups 5 and 7, D = 64 and 96; the
+# short-context figures with the launch overhead by both clocks; a kernel that computes wrong results
+# (built from a changed copy with --kernels DIR) is reported invalid and exits 1. Bad input exits 2 with
+# one line.
 source "$(dirname "$0")/../lib/assert.sh"
 require_device
 
@@ -99,7 +101,7 @@ PY
 tiny() { # tiny FILE PROFILE ARGS...: a short decode run into FILE
     local file=$1 profile=$2
     shift 2
-    run decode --family attention --profile "$profile" --max-time 5 --tune-time 0.3 -o "$file" "$@"
+    run decode --family attention --profile "$profile" --max-time 5 --tune-time 0.1 -o "$file" "$@"
     if [ "$rc" -ne 0 ]; then
         cat "$TMP/err" >&2
         check_fail "decode $*: exit $rc"
@@ -116,16 +118,27 @@ tiny "$TMP/int16.json" "$TMP/peak16.json" --heads 8 --kv-heads 2 --head-dim 64 -
 check_profile "$TMP/int16.json" work-item q8_0 100 1 8 2 64 400 900
 [ "$(json_get "$TMP/int16.json" 'len(d.get("warnings", []))')" = 0 ] || check_fail "int16 profile: warnings"
 
-# ---- the work-group kernel (a GPU's), forced: group 7, D = 80 and q8_0 at D = 64 (float math: f32 roof) ----
+# ---- the work-group kernel (a GPU's), forced: group 7, D = 96, every format (q8_0 in float: f32 roof) ----
 OCLAB_ATTENTION_VARIANT=work-group tiny "$TMP/wg.json" "$TMP/peak16.json" --heads 14 --kv-heads 2 \
-    --head-dim 80 --context 37,300 --kv f16,f32
-check_profile "$TMP/wg.json" work-group f16,f32 37,300 1 14 2 80 400 900
-OCLAB_ATTENTION_VARIANT=work-group tiny "$TMP/wgq.json" "$TMP/peak16.json" --heads 6 --kv-heads 2 \
-    --head-dim 64 --context 100 --kv q8_0
-check_profile "$TMP/wgq.json" work-group q8_0 100 1 6 2 64 400 900
+    --head-dim 96 --context 37,300 --kv f16,q8_0,f32
+check_profile "$TMP/wg.json" work-group f16,q8_0,f32 37,300 1 14 2 96 400 900
 
-# ---- group 3 with D = 80 on the work-item kernel ----
-tiny "$TMP/g3.json" "$TMP/peak.json" --heads 6 --kv-heads 2 --head-dim 80 --context 100 --kv f16
-check_profile "$TMP/g3.json" work-item f16 100 1 6 2 80 400 0
+# ---- a kernel that computes wrong results (its softmax temperature off by 10 %, built with --kernels
+# DIR): every candidate fails verification, the entry is invalid, never placed, and the command exits 1 ----
+mkdir "$TMP/bad"
+cp "$OCLAB_SOURCE_DIR"/kernels/* "$TMP/bad/"
+sed -i 's/\* q_scale;/* (q_scale * 1.1f);/' "$TMP/bad/attention.cl"
+cmp -s "$OCLAB_SOURCE_DIR/kernels/attention.cl" "$TMP/bad/attention.cl" && check_fail "the mutation changed nothing"
+run decode --family attention --kernels "$TMP/bad" --profile "$TMP/peak.json" --heads 8 --kv-heads 2 --head-dim 64 \
+    --context 300 --kv f16 --max-time 5 --tune-time 0.1 --no-tuning-cache -o "$TMP/bad.json"
+[ "$rc" -eq 1 ] || check_fail "a wrong kernel: exit $rc, want 1"
+grep -q "verification failed" "$TMP/err" || check_fail "a wrong kernel: no verification error on stderr"
+python3 - "$TMP/bad.json" <<'PY' || check_fail "a wrong kernel: kernels[] $(cat "$TMP/bad.json" | head -c 300)"
+import json, sys
+p = json.load(open(sys.argv[1]))
+k = [k for k in p["kernels"] if k["family"] == "attention"]
+sys.exit(0 if len(k) == 1 and k[0]["verified"] is False and k[0]["max_rel_error"] > 2e-3 and "efficiency" not in k[0]
+         and k[0]["tuning"]["failed"] >= 1 else 1)
+PY
 
 finish "decode attention: ok"
