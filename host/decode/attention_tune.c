@@ -434,6 +434,10 @@ int oclab_attn_tune(oclab_decode_ctx *ctx, const oclab_tune_space *space, oclab_
     oclab_tune_eval eval = {tune_prepare, tune_sample, tune_release, &t};
     oclab_tune_opts_default(&opts);
     opts.budget_s = ctx->dev_opts->quick ? 0.5 : 1.5; /* programs take about a second each to build on POCL */
+    /* Samples cost little beside builds; configurations a few % apart need many to be told apart on a
+     * shared machine (with 3 and 7, a split 7 % slower won a search: POCL / Zen 5, q8_0 S = 16384). */
+    opts.rounds = 5;
+    opts.final_rounds = 21;
     oclab_attn_fixed_options(ctx->cl, s, fixed, sizeof fixed);
     shape_class(s, klass, sizeof klass);
     uint64_t hash = oclab_kernel_source_hash("attention.cl", ctx->cl->kernel_dir, fixed);
