@@ -283,7 +283,8 @@ inline __attribute__((always_inline)) void attend_tile(const global uchar *k, co
     for (uint g = 0; g < GROUP; g++) {
         sc[g] = ((s4[g][0] + s4[g][1]) + (s4[g][2] + s4[g][3])) * q_scale;
         if (r0 > 0 || r1 < TILE) /* lanes outside the chunk (or padding past S): weight 0 */
-            sc[g] = select(sc[g], (floatT)(-INFINITY), (TILE_LANES < (intT)((int)r0)) | (TILE_LANES >= (intT)((int)r1)));
+            sc[g] = select(sc[g], (floatT)(-INFINITY),
+                           (TILE_LANES < (intT)((int)r0)) | (TILE_LANES >= (intT)((int)r1)));
     }
 #ifdef KV_Q8_0
     floatT dv[NB], dv_abs = (floatT)(0.0f); /* the tile's V scales by blocks (lanes past S: 0, weight 0) */
@@ -591,7 +592,8 @@ void attn_partial(const global float *q, const global uchar *k, const global uch
                 for (uint j = 0; j < NVL; j++) {
                     const uint vi = vi0 + j * WG;
                     if (vi < NV) {
-                        const charP x = vloadP(0, (const global char *)v + ((lt * (LT / 2) + lr / 2) * HEAD_DIM + vi * VEC) * 2);
+                        const charP x =
+                            vloadP(0, (const global char *)v + ((lt * (LT / 2) + lr / 2) * HEAD_DIM + vi * VEC) * 2);
                         const floatV v0 = CAT(convert_float, VEC)(x.even), v1 = CAT(convert_float, VEC)(x.odd);
                         const global half *sc = (const global half *)vs + (lt * NB + vi * VEC / QK) * LT + lr;
                         const float d0 = vload_half(0, sc), d1 = vload_half(1, sc);

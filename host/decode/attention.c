@@ -313,8 +313,8 @@ static void record(oclab_decode_ctx *ctx, const oclab_kernel_result *r, const ch
                    cJSON *tuning)
 {
     oclab_decode_record(ctx, r);
-    cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ctx->profile, "kernels"),
-                                      cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ctx->profile, "kernels")) - 1);
+    cJSON *kernels = cJSON_GetObjectItemCaseSensitive(ctx->profile, "kernels");
+    cJSON *entry = cJSON_GetArrayItem(kernels, cJSON_GetArraySize(kernels) - 1);
     if (precision)
         cJSON_AddStringToObject(entry, "roof_precision", precision);
     if (scale != 1.0)

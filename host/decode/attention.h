@@ -129,7 +129,7 @@ int oclab_attn_verify(rl_format kv, const float *got, const double *want, size_t
  * would measure cancellation, not the kernel). With PEAKS, each sequence's softmax is peaked the way
  * real decode attention is: a sink at row 0 (a large score for every query head of the group), one at
  * the newest row S-1 and a few at random rows (a large score for one head each), each about
- * ln(S / peaks) above the rest, so together they hold about half of a head's weight at any S. A wrong
+ * ln(S / peaks) above the rest, so together they hold about a quarter of a head's weight at any S. A wrong
  * softmax temperature, a missing tile or a missing row then moves outputs by percents even at
  * S = 32768, where a flat softmax hides them. No value is a denormal, nor any softmax weight that
  * matters: the data verify the same under flush-to-zero. */

@@ -81,7 +81,8 @@ static int device_allows(const oclab_device_info *info, const rl_attn_shape *s, 
     uint64_t group = s->heads / s->kv_heads, native = native_floats(info);
     if (c->variant == OCLAB_ATTN_ITEM) {
         if (c->vec > 2 * native && c->vec > 4) {
-            snprintf(why, len, "vec %u is beyond twice the native float width %llu", c->vec, (unsigned long long)native);
+            snprintf(why, len, "vec %u is beyond twice the native float width %llu", c->vec,
+                     (unsigned long long)native);
             return 0;
         }
         if (c->vb > 1 && group * c->vb * div_up(c->vec, native) > ITEM_REGISTERS) {
@@ -108,8 +109,8 @@ static int device_allows(const oclab_device_info *info, const rl_attn_shape *s, 
         return 0;
     }
     if (group * per_lane * c->vec > GROUP_PRIVATE_FLOATS) {
-        snprintf(why, len, "%llu accumulator floats per lane, beyond %d", (unsigned long long)(group * per_lane * c->vec),
-                 GROUP_PRIVATE_FLOATS);
+        snprintf(why, len, "%llu accumulator floats per lane, beyond %d",
+                 (unsigned long long)(group * per_lane * c->vec), GROUP_PRIVATE_FLOATS);
         return 0;
     }
     return 1;

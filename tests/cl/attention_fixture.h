@@ -31,8 +31,8 @@ static inline int same_config(const oclab_attn_config *a, const oclab_attn_confi
 
 /* The program of (SHAPE, CONFIG) built with OPTIONS (NULL: none) from cl.kernel_dir (each POCL build
  * costs about a second: built once). */
-static inline const oclab_attn_program *program_with(const rl_attn_shape *shape, const oclab_attn_config *config,
-                                              const char *options)
+static inline const oclab_attn_program *program_with(const rl_attn_shape *shape,
+                                                     const oclab_attn_config *config, const char *options)
 {
     uint64_t group = shape->heads / shape->kv_heads;
     for (int i = 0; i < n_programs; i++) {
@@ -83,7 +83,7 @@ static inline void problem_make(const rl_attn_shape *s, float q_gain, oclab_attn
  * copy twice: no state may carry over between runs); returns how many launches verified, *WORST the
  * largest error. Two launches exactly when there are partials to combine, the second after the first. */
 static inline int run_splits(const oclab_attn_program *prog, const oclab_attn_problem *p, const void *k_dev,
-                      const void *v_dev, const uint64_t *splits, int n_splits, double *worst)
+                             const void *v_dev, const uint64_t *splits, int n_splits, double *worst)
 {
     const rl_attn_shape *s = &p->shape;
     uint64_t max_split = 1;
@@ -126,15 +126,16 @@ static inline int run_splits(const oclab_attn_program *prog, const oclab_attn_pr
 }
 
 /* SHAPE with CONFIG (built with OPTIONS) verifies with every split, three launches each. */
-static inline void check_config(const rl_attn_shape *s, const oclab_attn_config *config, const char *options, float q_gain,
-                         const uint64_t *splits, int n_splits)
+static inline void check_config(const rl_attn_shape *s, const oclab_attn_config *config, const char *options,
+                                float q_gain, const uint64_t *splits, int n_splits)
 {
     oclab_attn_problem p;
     double worst;
     problem_make(s, q_gain, &p);
     int ok = run_splits(program_with(s, config, options), &p, p.k, p.v, splits, n_splits, &worst);
     if (ok != 3 * n_splits)
-        fprintf(stderr, "FAIL %s %s vec %u tile %u vb %u wg %u B=%llu Hq=%llu Hkv=%llu D=%llu S=%llu: max_rel_error %g\n",
+        fprintf(stderr,
+                "FAIL %s %s vec %u tile %u vb %u wg %u B=%llu Hq=%llu Hkv=%llu D=%llu S=%llu: max_rel_error %g\n",
                 rl_format_name(s->kv), oclab_attn_variant_name(config->variant), config->vec, config->tile, config->vb,
                 config->wg, (unsigned long long)s->batch, (unsigned long long)s->heads,
                 (unsigned long long)s->kv_heads, (unsigned long long)s->head_dim, (unsigned long long)s->context,
@@ -144,8 +145,8 @@ static inline void check_config(const rl_attn_shape *s, const oclab_attn_config 
     oclab_attn_problem_free(&p);
 }
 
-static inline rl_attn_shape attn_shape(rl_format kv, uint64_t batch, uint64_t heads, uint64_t kv_heads, uint64_t head_dim,
-                                uint64_t context)
+static inline rl_attn_shape attn_shape(rl_format kv, uint64_t batch, uint64_t heads, uint64_t kv_heads,
+                                       uint64_t head_dim, uint64_t context)
 {
     rl_attn_shape s = {batch, heads, kv_heads, head_dim, context, kv, RL_FMT_F32, RL_FMT_F32};
     return s;

@@ -53,7 +53,8 @@ static void test_configurations(void **state)
 {
     (void)state;
     const uint64_t splits[] = {1, 4};
-    const rl_attn_shape f16 = attn_shape(RL_FMT_F16, 1, 6, 2, 80, 300), q8_0 = attn_shape(RL_FMT_Q8_0, 1, 10, 2, 64, 300);
+    const rl_attn_shape f16 = attn_shape(RL_FMT_F16, 1, 6, 2, 80, 300);
+    const rl_attn_shape q8_0 = attn_shape(RL_FMT_Q8_0, 1, 10, 2, 64, 300);
     /* group 3, D = 80: 40 vectors of 2 over 16 lanes, 3 per lane (the last partial) */
     check_config(&f16, &(oclab_attn_config){OCLAB_ATTN_GROUP, 2, 16, 0, 16}, NULL, 1.0f, splits, 2);
     /* 20 vectors of 4: 12 row groups, 16 lanes idle; a tile of 32 rows */
