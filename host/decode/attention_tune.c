@@ -116,26 +116,31 @@ static int device_allows(const oclab_device_info *info, const rl_attn_shape *s, 
     return 1;
 }
 
-static int space_valid(const oclab_tune_space *space, const int *point, void *user, char *why, size_t len)
+/* Whether SPLIT chunks of SHAPE's context are all there (none empty), at least a layout tile long
+ * each, and at most MOST_PER_CU work-groups per compute unit of INFO; 1 always passes. */
+static int split_allowed(const oclab_device_info *info, const rl_attn_shape *s, uint64_t split, char *why, size_t len)
 {
-    const oclab_attn_space_info *u = user;
-    const rl_attn_shape *s = &u->shape;
-    oclab_attn_config c;
-    uint64_t split, chunk;
-    oclab_attn_point(space, point, u->variant, &c, &split);
-    if (oclab_attn_config_check(s, &c, why, len) != 0 || !device_allows(u->info, s, &c, why, len))
-        return 0;
+    uint64_t chunk, most = (uint64_t)MOST_PER_CU * (info->compute_units ? info->compute_units : 1);
     if (split > 1 && (oclab_attn_chunks(s->context, split, &chunk) != split || chunk < OCLAB_ATTN_LAYOUT_TILE)) {
         snprintf(why, len, "split %llu leaves chunks under %d rows", (unsigned long long)split, OCLAB_ATTN_LAYOUT_TILE);
         return 0;
     }
-    uint64_t most = (uint64_t)MOST_PER_CU * (u->info->compute_units ? u->info->compute_units : 1);
     if (split > 1 && s->batch * s->kv_heads * split > most) {
         snprintf(why, len, "split %llu gives more than %llu work-groups", (unsigned long long)split,
                  (unsigned long long)most);
         return 0;
     }
     return 1;
+}
+
+static int space_valid(const oclab_tune_space *space, const int *point, void *user, char *why, size_t len)
+{
+    const oclab_attn_space_info *u = user;
+    oclab_attn_config c;
+    uint64_t split;
+    oclab_attn_point(space, point, u->variant, &c, &split);
+    return oclab_attn_config_check(&u->shape, &c, why, len) == 0 && device_allows(u->info, &u->shape, &c, why, len) &&
+           split_allowed(u->info, &u->shape, split, why, len);
 }
 
 /* The smallest split giving START_PER_CU work-groups per compute unit. */
@@ -190,14 +195,10 @@ void oclab_attn_space(const oclab_device_info *info, const rl_attn_shape *s, ocl
 uint64_t oclab_attn_space_max_split(const oclab_tune_space *space)
 {
     const oclab_attn_space_info *u = space->user;
-    uint64_t split, chunk;
-    for (int i = COUNT(split_values) - 1; i > 0; i--) {
-        split = (uint64_t)split_values[i];
-        uint64_t most = (uint64_t)MOST_PER_CU * (u->info->compute_units ? u->info->compute_units : 1);
-        if (oclab_attn_chunks(u->shape.context, split, &chunk) == split && chunk >= OCLAB_ATTN_LAYOUT_TILE &&
-            u->shape.batch * u->shape.kv_heads * split <= most)
-            return split;
-    }
+    char why[160];
+    for (int i = COUNT(split_values) - 1; i > 0; i--)
+        if (split_allowed(u->info, &u->shape, (uint64_t)split_values[i], why, sizeof why))
+            return (uint64_t)split_values[i];
     return 1;
 }
 
