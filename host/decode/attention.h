@@ -64,6 +64,7 @@ typedef struct {
     uint64_t head_dim, group;
     oclab_attn_config config;
     int host_avx512_vnni; /* q8_0 work-item: built with -D HOST_AVX512_VNNI (oclab_device_host_avx512_vnni) */
+    size_t kernel_lanes;  /* the most lanes the driver runs pass 1 with (CL_KERNEL_WORK_GROUP_SIZE) */
     cl_program program;
     cl_kernel partial, combine; /* pass 1, pass 2 */
 } oclab_attn_program;
@@ -76,7 +77,8 @@ void oclab_attn_fixed_options(const oclab_cl *cl, const rl_attn_shape *shape, ch
  * oclab_attn_config_check). EXTRA_OPTIONS (NULL: none) are appended to the build options: the tests
  * build the other q8_0 pair dot products with "-D NO_VNNI_PAIR_DOT" (vpmaddwd and adds where the host
  * would have vpdpwssd) and "-D PORTABLE_PAIR_DOT". A work-group kernel the device cannot launch with
- * CONFIG's lanes (its CL_KERNEL_WORK_GROUP_SIZE) gives CL_INVALID_WORK_GROUP_SIZE. */
+ * CONFIG's lanes (its CL_KERNEL_WORK_GROUP_SIZE, kept in prog->kernel_lanes) gives
+ * CL_INVALID_WORK_GROUP_SIZE. */
 cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, const oclab_attn_config *config,
                                 const char *extra_options, oclab_attn_program *prog);
 void oclab_attn_program_release(oclab_attn_program *prog);
@@ -176,6 +178,7 @@ typedef struct {
     const oclab_device_info *info;
     rl_attn_shape shape;
     oclab_attn_variant variant;
+    uint64_t max_lanes; /* work-group: lanes allowed, below the device's max where a kernel allows fewer */
 } oclab_attn_space_info;
 
 /* VARIANT's tuning space for SHAPE on INFO. Parameters: split (chunks per sequence), tile, vec, and
@@ -199,7 +202,8 @@ uint64_t oclab_attn_space_max_split(const oclab_tune_space *space);
 typedef struct oclab_attn_programs oclab_attn_programs;
 oclab_attn_programs *oclab_attn_programs_new(void); /* NULL when out of memory */
 void oclab_attn_programs_free(oclab_attn_programs *programs);
-/* The program of (SHAPE, CONFIG), built on first use: CL_SUCCESS with *OUT, or the build's error. */
+/* The program of (SHAPE, CONFIG), built on first use: its build's result, with *OUT set either way (a
+ * failed build's program holds no OpenCL objects, but its kernel_lanes where that was the failure). */
 cl_int oclab_attn_programs_get(oclab_cl *cl, oclab_attn_programs *programs, const rl_attn_shape *shape,
                                const oclab_attn_config *config, const oclab_attn_program **out);
 
@@ -226,8 +230,10 @@ typedef struct {
 
 /* Chooses the configuration and split for PROBLEM (on ATTN, whose partial buffers hold SPACE's largest
  * split) with ctx->tuner: each candidate built, verified against PROBLEM's reference, then timed cold,
- * rotating the KV copies by the tuner's rep. 0 with CHOICE set; -1 when none verified. */
-int oclab_attn_tune(oclab_decode_ctx *ctx, const oclab_tune_space *space, oclab_attn_variant variant,
+ * rotating the KV copies by the tuner's rep. Where nothing ran because the driver runs fewer lanes of
+ * the work-group kernel than the device's max work-group size, SPACE's max_lanes is lowered to what a
+ * build reported and the search runs again. 0 with CHOICE set; -1 when none verified. */
+int oclab_attn_tune(oclab_decode_ctx *ctx, oclab_tune_space *space, oclab_attn_variant variant,
                     oclab_attn_programs *programs, oclab_attn *attn, const oclab_attn_problem *problem,
                     oclab_attn_choice *choice);
 

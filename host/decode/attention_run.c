@@ -150,6 +150,7 @@ cl_int oclab_attn_program_build(oclab_cl *cl, const rl_attn_shape *shape, const 
     err = clGetKernelWorkGroupInfo(prog->partial, cl->info->device, CL_KERNEL_WORK_GROUP_SIZE, sizeof most, &most,
                                    NULL);
     CL_CHECK("clGetKernelWorkGroupInfo(attn_partial)");
+    prog->kernel_lanes = most;
     if (most < oclab_attn_lanes(config)) {
         err = CL_INVALID_WORK_GROUP_SIZE;
         oclab_debug("attention: the work-group kernel runs at most %zu lanes here, not %u", most, config->wg);

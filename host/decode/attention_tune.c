@@ -75,12 +75,13 @@ void oclab_attn_point(const oclab_tune_space *space, const int *point, oclab_att
 }
 
 /* What the device allows of CONFIG for SHAPE beyond the build rules: 1, or 0 with the reason. */
-static int device_allows(const oclab_device_info *info, const rl_attn_shape *s, const oclab_attn_config *c,
-                         char *why, size_t len)
+static int device_allows(const oclab_device_info *info, uint64_t max_lanes, const rl_attn_shape *s,
+                         const oclab_attn_config *c, char *why, size_t len)
 {
     uint64_t group = s->heads / s->kv_heads, native = native_floats(info);
+    unsigned least_vec = s->kv == RL_FMT_Q8_0 ? 16 : 4; /* the space's smallest: always allowed */
     if (c->variant == OCLAB_ATTN_ITEM) {
-        if (c->vec > 2 * native && c->vec > 4) {
+        if (c->vec > 2 * native && c->vec > least_vec) {
             snprintf(why, len, "vec %u is beyond twice the native float width %llu", c->vec,
                      (unsigned long long)native);
             return 0;
@@ -98,8 +99,10 @@ static int device_allows(const oclab_device_info *info, const rl_attn_shape *s, 
         return 1;
     }
     uint64_t nv = s->head_dim / c->vec, per_lane = nv <= c->wg ? 1 : div_up(nv, c->wg);
-    if (c->wg > info->max_work_group_size) {
-        snprintf(why, len, "work-group %u is beyond the device's %zu", c->wg, info->max_work_group_size);
+    if (c->wg > info->max_work_group_size || (max_lanes && c->wg > max_lanes)) {
+        snprintf(why, len, "work-group %u is beyond the %llu lanes the device runs", c->wg,
+                 (unsigned long long)(max_lanes && max_lanes < info->max_work_group_size ? max_lanes
+                                                                                      : info->max_work_group_size));
         return 0;
     }
     uint64_t local = oclab_attn_local_bytes(s->head_dim, group, c);
@@ -139,7 +142,7 @@ static int space_valid(const oclab_tune_space *space, const int *point, void *us
     oclab_attn_config c;
     uint64_t split;
     oclab_attn_point(space, point, u->variant, &c, &split);
-    return oclab_attn_config_check(&u->shape, &c, why, len) == 0 && device_allows(u->info, &u->shape, &c, why, len) &&
+    return oclab_attn_config_check(&u->shape, &c, why, len) == 0 && device_allows(u->info, u->max_lanes, &u->shape, &c, why, len) &&
            split_allowed(u->info, &u->shape, split, why, len);
 }
 
@@ -157,6 +160,7 @@ void oclab_attn_space(const oclab_device_info *info, const rl_attn_shape *s, ocl
     hold->info = info;
     hold->shape = *s;
     hold->variant = variant;
+    hold->max_lanes = 0;
     uint64_t group = s->heads / s->kv_heads, d = s->head_dim;
     unsigned native = native_floats(info), pref = info->preferred_vector_width[4];
     int q8 = s->kv == RL_FMT_Q8_0;
@@ -279,7 +283,7 @@ cl_int oclab_attn_programs_get(oclab_cl *cl, oclab_attn_programs *programs, cons
     for (int i = 0; i < programs->n; i++) {
         const oclab_attn_program *p = programs->items[i];
         if (p->kv == s->kv && p->head_dim == s->head_dim && p->group == group && same_config(&p->config, config)) {
-            *out = programs->status[i] == CL_SUCCESS ? p : NULL;
+            *out = p;
             return programs->status[i];
         }
     }
@@ -298,15 +302,11 @@ cl_int oclab_attn_programs_get(oclab_cl *cl, oclab_attn_programs *programs, cons
     oclab_attn_program *p = calloc(1, sizeof *p);
     if (!p)
         return CL_OUT_OF_HOST_MEMORY;
+    /* kept either way (a failed build's program holds no objects), so a failed build is remembered */
     cl_int err = oclab_attn_program_build(cl, s, config, NULL, p);
-    /* kept either way (released programs hold no objects), so a failed build is remembered */
-    p->kv = s->kv;
-    p->head_dim = s->head_dim;
-    p->group = group;
-    p->config = *config;
     programs->items[programs->n] = p;
     programs->status[programs->n++] = err;
-    *out = err == CL_SUCCESS ? p : NULL;
+    *out = p;
     return err;
 }
 
@@ -321,6 +321,7 @@ typedef struct {
     const oclab_attn_problem *problem;
     float *got;
     oclab_attn_choice *choice;
+    uint64_t kernel_lanes; /* the fewest lanes a built kernel said it runs, where that failed a candidate */
 } tune_user;
 
 typedef struct {
@@ -344,10 +345,16 @@ static void *tune_prepare(void *user, const int *point, oclab_tune_status *statu
     double e;
     oclab_attn_point(t->space, point, t->variant, &config, &split);
     cl_int err = oclab_attn_programs_get(t->cl, t->programs, &t->problem->shape, &config, &prog);
+    if (err == CL_INVALID_WORK_GROUP_SIZE) {
+        *status = OCLAB_TUNE_LAUNCH;
+        snprintf(why, len, "the kernel runs %zu lanes at most here", prog->kernel_lanes);
+        if (!t->kernel_lanes || prog->kernel_lanes < t->kernel_lanes)
+            t->kernel_lanes = prog->kernel_lanes;
+        return NULL;
+    }
     if (err != CL_SUCCESS) {
-        *status = err == CL_INVALID_WORK_GROUP_SIZE ? OCLAB_TUNE_LAUNCH : OCLAB_TUNE_BUILD;
-        snprintf(why, len, "%s", err == CL_INVALID_WORK_GROUP_SIZE ? "the kernel runs fewer lanes here"
-                                                                    : oclab_cl_error_name(err));
+        *status = OCLAB_TUNE_BUILD;
+        snprintf(why, len, "%s", oclab_cl_error_name(err));
         return NULL;
     }
     /* The verification launch is the candidate's warm-up too. */
@@ -420,7 +427,7 @@ static void shape_class(const rl_attn_shape *s, char *buf, size_t len)
              (unsigned long long)(s->heads / s->kv_heads), (unsigned long long)bh, (unsigned long long)ctx);
 }
 
-int oclab_attn_tune(oclab_decode_ctx *ctx, const oclab_tune_space *space, oclab_attn_variant variant,
+int oclab_attn_tune(oclab_decode_ctx *ctx, oclab_tune_space *space, oclab_attn_variant variant,
                     oclab_attn_programs *programs, oclab_attn *attn, const oclab_attn_problem *problem,
                     oclab_attn_choice *choice)
 {
@@ -430,7 +437,7 @@ int oclab_attn_tune(oclab_decode_ctx *ctx, const oclab_tune_space *space, oclab_
     oclab_tune_outcome out;
     memset(choice, 0, sizeof *choice);
     tune_user t = {ctx->cl, space, variant, programs, attn, problem, malloc(problem->outputs * sizeof(float)),
-                   choice};
+                   choice, 0};
     if (!t.got)
         return -1;
     oclab_tune_eval eval = {tune_prepare, tune_sample, tune_release, &t};
@@ -444,6 +451,14 @@ int oclab_attn_tune(oclab_decode_ctx *ctx, const oclab_tune_space *space, oclab_
     shape_class(s, klass, sizeof klass);
     uint64_t hash = oclab_kernel_source_hash("attention.cl", ctx->cl->kernel_dir, fixed);
     int rc = oclab_tune(&ctx->tuner, space, &eval, &opts, rl_format_name(s->kv), klass, hash, &out);
+    oclab_attn_space_info *hold = space->user;
+    if (rc != 0 && t.kernel_lanes && (!hold->max_lanes || t.kernel_lanes < hold->max_lanes)) {
+        /* A driver may run fewer lanes of a kernel with local memory and barriers than its max work-group
+         * size (Mesa llvmpipe: 32 of 1024), which shows only once one is built: search again below that. */
+        cJSON_Delete(out.record);
+        hold->max_lanes = t.kernel_lanes;
+        rc = oclab_tune(&ctx->tuner, space, &eval, &opts, rl_format_name(s->kv), klass, hash, &out);
+    }
     free(t.got);
     choice->record = out.record;
     if (rc != 0)

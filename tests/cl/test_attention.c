@@ -173,6 +173,13 @@ static void test_space_register_files(void **state)
     s.kv = RL_FMT_Q8_0;
     oclab_attn_space(&narrow, &s, OCLAB_ATTN_ITEM, &hold, &space);
     assert_true(valid_item(&space, 1, 16, 16, 1));
+    oclab_device_info scalar = cpu_info(1); /* a driver that reports scalar floats (Mesa llvmpipe) */
+    oclab_attn_space(&scalar, &s, OCLAB_ATTN_ITEM, &hold, &space);
+    assert_true(valid_item(&space, 1, 16, 16, 1)); /* q8_0's lanes are its only width */
+    s.kv = RL_FMT_F16;
+    oclab_attn_space(&scalar, &s, OCLAB_ATTN_ITEM, &hold, &space);
+    assert_true(valid_item(&space, 1, 4, 4, 1));
+    assert_false(valid_item(&space, 1, 4, 8, 1));
 }
 
 /* A CPU gets the work-item kernel, a GPU the work-group one where its limits allow a configuration;
@@ -199,6 +206,10 @@ static void test_variant_selection(void **state)
     assert_true(oclab_tune_point_valid(&space, space.start, NULL, 0));
     oclab_attn_point(&space, space.start, OCLAB_ATTN_GROUP, &c, &split);
     assert_true(c.wg == 128 && c.vec == 4 && c.tile == 128 && split == 64); /* 4 x 132 work-groups over 8 heads */
+    hold.max_lanes = 32; /* a driver that runs fewer lanes of this kernel */
+    assert_false(oclab_tune_point_valid(&space, space.start, NULL, 0));
+    int point[] = {64, 128, 4, 32};
+    assert_true(oclab_tune_point_valid(&space, point, NULL, 0));
     gpu.local_mem_bytes = 256; /* no configuration fits: the work-item kernel */
     assert_int_equal(oclab_attn_variant_for(&gpu, &s), OCLAB_ATTN_ITEM);
     setenv(OCLAB_ATTENTION_VARIANT_ENV, "work-group", 1);
