@@ -99,30 +99,6 @@ int oclab_timing_suspect(const oclab_stats *device, const oclab_stats *host, dou
     return device->median < 0.25 * host->median - 1.5 * overhead_s;
 }
 
-cl_int oclab_time_round_robin(oclab_cl *cl, oclab_enqueue_fn fn, void *const *users, int n, int rounds,
-                              double *medians)
-{
-    cl_int err = CL_SUCCESS;
-    double *samples = malloc((size_t)n * (size_t)rounds * sizeof *samples);
-    if (!samples) {
-        err = CL_OUT_OF_HOST_MEMORY;
-        CL_CHECK("malloc(tuning samples)");
-    }
-    for (int r = 0; r < rounds; r++)
-        for (int i = 0; i < n; i++) {
-            double host;
-            CL_TRY(oclab_time_sample(cl, fn, users[i], r * n + i + 1, &samples[(size_t)i * rounds + r], &host));
-        }
-    for (int i = 0; i < n; i++) {
-        oclab_stats st;
-        oclab_stats_of(samples + (size_t)i * rounds, rounds, &st);
-        medians[i] = st.median;
-    }
-cleanup:
-    free(samples);
-    return err;
-}
-
 cl_int oclab_time_kernel(oclab_cl *cl, oclab_enqueue_fn fn, void *user, const oclab_time_opts *opts,
                          oclab_timing *out)
 {

@@ -53,13 +53,6 @@ cl_int oclab_time_sample(oclab_cl *cl, oclab_enqueue_fn fn, void *user, int rep,
 cl_int oclab_time_kernel(oclab_cl *cl, oclab_enqueue_fn fn, void *user, const oclab_time_opts *opts,
                          oclab_timing *out);
 
-/* Tuning: ROUNDS device-time samples of each of N launches (FN with USERS[i]), taken in turn, so the
- * drift of a shared machine falls on every candidate alike; MEDIANS[i] gets launch i's median. Rep
- * numbers run 1, 2, ... in sample order, so operands rotated by rep are cold for every sample, not
- * left in cache by the candidate before. Callers warm each launch up (verification does) before. */
-cl_int oclab_time_round_robin(oclab_cl *cl, oclab_enqueue_fn fn, void *const *users, int n, int rounds,
-                              double *medians);
-
 /* Whether a kernel time cannot be believed, given the launch overhead OVERHEAD_S (host clock): events
  * longer than the wall clock (beyond 5 % and 5 us), or shorter than a quarter of what the host clock saw
  * beyond one and a half launch overheads; by the host clock (HOST_CLOCK), a launch shorter than twice

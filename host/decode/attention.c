@@ -10,6 +10,7 @@
 #include "host/cl/profile.h"
 #include "host/cl/progress.h"
 #include "host/decode/attention.h"
+#include "roofline/profile.h"
 #include "roofline/quant.h"
 
 /* Default shapes, a documented subset of the issue's table so a default `oclab decode` takes a few
@@ -79,6 +80,9 @@ int oclab_attention_check_opts(const oclab_decode_opts *opts)
 {
     shape_table t;
     char err[256];
+    oclab_attn_variant forced;
+    if (oclab_attn_forced_variant(&forced) < 0)
+        return -1;
     table_of(opts, &t);
     for (int i = 0; i < t.n_batches; i++)
         if (t.batches[i] == 0) {
@@ -109,98 +113,6 @@ int oclab_attention_check_opts(const oclab_decode_opts *opts)
 }
 
 /* ---- one shape ---- */
-
-typedef struct {
-    oclab_attn_program programs[MAX_PROGRAMS];
-    int n_programs;
-} program_cache;
-
-static cl_int program_for(oclab_cl *cl, program_cache *cache, const rl_attn_shape *s,
-                          const oclab_attn_program **out)
-{
-    cl_int err = CL_SUCCESS;
-    uint64_t group = s->heads / s->kv_heads;
-    for (int i = 0; i < cache->n_programs; i++) {
-        const oclab_attn_program *p = &cache->programs[i];
-        if (p->kv == s->kv && p->head_dim == s->head_dim && p->group == group) {
-            *out = p;
-            return CL_SUCCESS;
-        }
-    }
-    if (cache->n_programs == MAX_PROGRAMS) { /* a long flag list: drop the oldest */
-        oclab_attn_program_release(&cache->programs[0]);
-        memmove(&cache->programs[0], &cache->programs[1], (MAX_PROGRAMS - 1) * sizeof cache->programs[0]);
-        cache->n_programs--;
-    }
-    CL_TRY(oclab_attn_program_build(cl, s, NULL, &cache->programs[cache->n_programs]));
-    *out = &cache->programs[cache->n_programs++];
-cleanup:
-    return err;
-}
-
-static uint64_t rng_next(uint64_t *state)
-{
-    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *state >> 33;
-}
-
-static float rng_uniform(uint64_t *state) /* [-1, 1) */
-{
-    return (float)((double)rng_next(state) / (double)(1ULL << 30) - 1.0);
-}
-
-/* Pseudo-random cache of ROWS rows (uniform in [OFFSET - 1, OFFSET + 1)) encoded in FORMAT, generated
- * and encoded in slabs so the float copy stays small. */
-static int make_cache(rl_format format, uint64_t rows, uint64_t d, uint64_t row_bytes, float offset,
-                      uint64_t *state, uint8_t *out)
-{
-    enum { SLAB = 1024 };
-    float *x = malloc((size_t)(SLAB * d) * sizeof *x);
-    if (!x)
-        return -1;
-    for (uint64_t r = 0; r < rows; r += SLAB) {
-        uint64_t n = rows - r < SLAB ? rows - r : SLAB;
-        for (uint64_t i = 0; i < n * d; i++)
-            x[i] = offset + rng_uniform(state);
-        rl_encode_kv(format, x, n, d, out + r * row_bytes);
-    }
-    free(x);
-    return 0;
-}
-
-typedef struct {
-    oclab_attn *attn;
-    uint64_t split;
-} launch_args;
-
-static cl_int launch(void *user, int rep, cl_event *first, cl_event *last)
-{
-    launch_args *a = user;
-    return oclab_attn_enqueue(a->attn, rep, a->split, first, last);
-}
-
-/* Splits to try: the smallest giving B * Hkv * split >= WORK_PER_CU x compute units, then 2x and 4x
- * (more, shorter chunks balance better but combine more partials); chunks of at least one tile. */
-static int split_candidates(const oclab_cl *cl, const rl_attn_shape *s, unsigned tile, int tune,
-                            uint64_t *out)
-{
-    uint64_t items = s->batch * s->kv_heads;
-    uint64_t want = (uint64_t)WORK_PER_CU * (cl->info->compute_units ? cl->info->compute_units : 1);
-    uint64_t base = (want + items - 1) / items;
-    uint64_t most = (s->context + tile - 1) / tile;
-    int n = 0;
-    for (uint64_t f = 1; f <= 4 && n < MAX_CANDIDATES; f *= 2) {
-        uint64_t split = base * f > most ? most : base * f;
-        if (split < 1)
-            split = 1;
-        uint64_t chunk, chunks = oclab_attn_chunks(s->context, split, &chunk);
-        if (n == 0 || chunks != out[n - 1])
-            out[n++] = chunks;
-        if (!tune)
-            break;
-    }
-    return n;
-}
 
 static void shape_label(const rl_attn_shape *s, char *buf, size_t len)
 {
@@ -240,20 +152,27 @@ static int fits(oclab_decode_ctx *ctx, const rl_attn_shape *s, uint64_t kv_bytes
 int oclab_attention_fit(const oclab_decode_opts *opts, const oclab_device_info *info)
 {
     shape_table t;
-    char reason[256];
-    /* The default table is skipped shape by shape; sizes the user asked for must fit. */
-    if (!opts->n_attn_batches && !opts->n_attn_contexts && !opts->n_attn_heads && !opts->n_attn_head_dims)
-        return 0;
+    char reason[256], label[160];
+    oclab_attn_variant forced;
+    int explicit = opts->n_attn_batches || opts->n_attn_contexts || opts->n_attn_heads || opts->n_attn_head_dims;
+    int force = oclab_attn_forced_variant(&forced) == 1;
     table_of(opts, &t);
     for (uint64_t i = 0; i < table_count(&t); i++) {
         rl_attn_shape s = table_shape(&t, i);
         uint64_t row_bytes, kv_bytes;
+        shape_label(&s, label, sizeof label);
+        if (force && !oclab_attn_variant_runs(info, &s, forced)) {
+            oclab_error("%s: %s=%s has no configuration that %s runs (work-group size, local memory)", label,
+                        OCLAB_ATTENTION_VARIANT_ENV, oclab_attn_variant_name(forced), info->name);
+            return -1;
+        }
+        /* The default table is skipped shape by shape; sizes the user asked for must fit. */
+        if (!explicit)
+            continue;
         if (rl_kv_row_bytes(s.kv, s.head_dim, &row_bytes, reason, sizeof reason) != 0 ||
             __builtin_mul_overflow(s.batch * s.kv_heads * s.context, row_bytes, &kv_bytes))
             kv_bytes = UINT64_MAX;
         if (!fit_reason(info, &s, kv_bytes, reason, sizeof reason)) {
-            char label[160];
-            shape_label(&s, label, sizeof label);
             oclab_error("%s does not fit %s: %s", label, info->name, reason);
             return -1;
         }
@@ -272,76 +191,133 @@ static cJSON *shape_json(const rl_attn_shape *s)
     return o;
 }
 
-static cJSON *variant_json(const oclab_attn_program *prog, const rl_attn_shape *s, uint64_t split,
-                           const rl_attn_cost *cost, const uint64_t *tried, const double *tried_s, int n_tried)
+static cJSON *variant_json(const rl_attn_shape *s, const oclab_attn_config *c, uint64_t split, int vnni,
+                           const rl_attn_cost *cost)
 {
     uint64_t chunk, chunks = oclab_attn_chunks(s->context, split, &chunk);
+    int item = c->variant == OCLAB_ATTN_ITEM, q8 = s->kv == RL_FMT_Q8_0;
+    unsigned lanes = oclab_attn_lanes(c);
     cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kernel", oclab_attn_variant_name(c->variant));
     cJSON_AddNumberToObject(o, "split", (double)chunks);
     cJSON_AddNumberToObject(o, "chunk", (double)chunk);
-    cJSON_AddNumberToObject(o, "work_group", 1);
-    cJSON_AddNumberToObject(o, "work_items", (double)(s->batch * s->kv_heads * chunks));
-    cJSON_AddNumberToObject(o, "vector_width", prog->vec);
-    cJSON_AddNumberToObject(o, "tile", prog->tile);
-    cJSON_AddNumberToObject(o, "group", (double)prog->group);
+    cJSON_AddNumberToObject(o, "work_group", lanes);
+    cJSON_AddNumberToObject(o, "work_items", (double)(s->batch * s->kv_heads * chunks * lanes));
+    cJSON_AddNumberToObject(o, "vector_width", c->vec);
+    cJSON_AddNumberToObject(o, "tile", c->tile);
+    if (item)
+        cJSON_AddNumberToObject(o, "v_slices", c->vb);
+    else
+        cJSON_AddNumberToObject(o, "local_bytes",
+                                (double)oclab_attn_local_bytes(s->head_dim, s->heads / s->kv_heads, c));
+    cJSON_AddNumberToObject(o, "group", (double)(s->heads / s->kv_heads));
     cJSON_AddStringToObject(o, "kv_reads", "once per GQA group");
-    cJSON_AddStringToObject(o, "combine", chunks > 1 ? "second launch, one work-item per (batch, query head)"
+    cJSON_AddStringToObject(o, "combine", chunks > 1 ? "second launch, one work-item per (vector of D, batch x query "
+                                                       "head)"
                                                      : "none (one launch)");
     cJSON_AddNumberToObject(o, "launches", chunks > 1 ? 2 : 1);
-    /* K's last tile per sequence is zero-padded: those rows (< tile) are read, not counted as traffic. */
+    /* K's last tile per sequence is zero-padded: those rows (< 16) are read, not counted as traffic. */
     char k_layout[200];
-    if (s->kv == RL_FMT_Q8_0)
+    if (q8)
         snprintf(k_layout, sizeof k_layout,
-                 "tiles of %u rows transposed: quants by column pairs [tile][D/2][%u][2], then fp16 scales "
-                 "[tile][D/32][%u] (ggml bytes); last tile zero-padded", prog->tile, prog->tile, prog->tile);
+                 "tiles of %d rows transposed: quants by column pairs [tile][D/2][%d][2], then fp16 scales "
+                 "[tile][D/32][%d] (ggml bytes); last tile zero-padded", OCLAB_ATTN_LAYOUT_TILE,
+                 OCLAB_ATTN_LAYOUT_TILE, OCLAB_ATTN_LAYOUT_TILE);
     else
-        snprintf(k_layout, sizeof k_layout, "tiles of %u rows transposed [tile][D][%u]; last tile zero-padded",
-                 prog->tile, prog->tile);
+        snprintf(k_layout, sizeof k_layout, "tiles of %d rows transposed [tile][D][%d]; last tile zero-padded",
+                 OCLAB_ATTN_LAYOUT_TILE, OCLAB_ATTN_LAYOUT_TILE);
     cJSON_AddStringToObject(o, "k_layout", k_layout);
-    if (s->kv == RL_FMT_Q8_0) {
+    if (q8) {
         char v_layout[200];
         snprintf(v_layout, sizeof v_layout,
-                 "K's tiles: quants by row pairs [tile][%u][D][2], then fp16 scales [tile][D/32][%u]; last tile "
-                 "zero-padded", prog->tile / 2, prog->tile);
+                 "K's tiles: quants by row pairs [tile][%d][D][2], then fp16 scales [tile][D/32][%d]; last tile "
+                 "zero-padded", OCLAB_ATTN_LAYOUT_TILE / 2, OCLAB_ATTN_LAYOUT_TILE);
         cJSON_AddStringToObject(o, "v_layout", v_layout);
-        cJSON_AddStringToObject(o, "scores", "int16 queries (per block of 32) x int8 K column pairs, exact int32 "
-                                             "sums per block");
-        cJSON_AddStringToObject(o, "values", "int16 softmax weights x V scales (per tile and query head) x int8 V "
-                                             "row pairs, exact int32 sums per tile");
-        cJSON_AddBoolToObject(o, "host_avx512_vnni", prog->host_avx512_vnni);
+        cJSON_AddStringToObject(o, "scores", item ? "int16 queries (per block of 32) x int8 K column pairs, exact "
+                                                    "int32 sums per block"
+                                                  : "int8 K converted to f32, f32 FMAs");
+        cJSON_AddStringToObject(o, "values", item ? "int16 softmax weights x V scales (per tile and query head) x "
+                                                    "int8 V row pairs, exact int32 sums per tile"
+                                                  : "int8 V converted to f32, f32 FMAs");
+        cJSON_AddBoolToObject(o, "host_avx512_vnni", vnni);
     }
     cJSON_AddNumberToObject(o, "flops_softmax", (double)cost->flops_softmax);
-    cJSON *cands = cJSON_AddArrayToObject(o, "tuned");
-    for (int i = 0; i < n_tried; i++) {
-        cJSON *c = cJSON_CreateObject();
-        cJSON_AddNumberToObject(c, "split", (double)tried[i]);
-        cJSON_AddNumberToObject(c, "median_s", tried_s[i]);
-        cJSON_AddItemToArray(cands, c);
-    }
     return o;
+}
+
+/* What every shape of a run shares: the programs built, the profile's int16 roof (has_int16 0: none). */
+typedef struct {
+    oclab_attn_programs *programs;
+    cJSON *profile; /* the run's profile (warnings go there; shapes may record into a scratch one) */
+    rl_roof int16;
+    int has_int16;
+    int warned; /* that the profile has no int16 ceiling */
+} run_state;
+
+/* The roof C's inner loop computes against: q8_0 in the work-item kernel is int16 x int8 pair products
+ * (2 multiply-adds per 32-bit lane and instruction), placed against the profile's "int16" ceiling,
+ * or the f32 one with a warning when the profile has none; everything else computes in f32. *SCALE:
+ * what the interleaved f32 FMA probe is multiplied by to stand in for that ceiling (its ratio to f32's
+ * in the profile). */
+static rl_roof roof_for(run_state *run, const oclab_decode_ctx *ctx, const rl_attn_shape *s,
+                        const oclab_attn_config *c, const char **precision, double *scale)
+{
+    *precision = "f32";
+    *scale = 1.0;
+    if (s->kv != RL_FMT_Q8_0 || c->variant != OCLAB_ATTN_ITEM)
+        return ctx->roof_f32;
+    if (run->has_int16) {
+        *precision = "int16";
+        *scale = ctx->roof_f32.gflops > 0 ? run->int16.gflops / ctx->roof_f32.gflops : 1.0;
+        return run->int16;
+    }
+    if (!run->warned++)
+        oclab_profile_warn(run->profile, "attention q8_0 roof",
+                           "the profile has no int16 compute ceiling (int16 x int8 pair products): q8_0 attention is "
+                           "placed against the f32 FMA ceiling, which its instructions can exceed");
+    return ctx->roof_f32;
+}
+
+/* The compute probe's figures times SCALE. */
+static oclab_probe_result scaled_probe(const oclab_probe_result *p, double scale)
+{
+    oclab_probe_result r = *p;
+    r.gflops.min *= scale;
+    r.gflops.median *= scale;
+    r.gflops.max *= scale;
+    r.gflops.mean *= scale;
+    r.paired_gflop *= scale;
+    r.paired_gflop_host *= scale;
+    return r;
+}
+
+/* Records R (oclab_decode_record) and, when the compute probe stood in for another ceiling, by how
+ * much it was scaled. */
+static void record(oclab_decode_ctx *ctx, const oclab_kernel_result *r, double scale)
+{
+    oclab_decode_record(ctx, r);
+    cJSON *kernels = cJSON_GetObjectItemCaseSensitive(ctx->profile, "kernels");
+    if (scale != 1.0)
+        cJSON_AddNumberToObject(cJSON_GetArrayItem(kernels, cJSON_GetArraySize(kernels) - 1), "probe_gflops_scale",
+                                scale);
 }
 
 /* Measures one shape into ctx->profile (kernels[] or skipped[]). Returns OCLAB_EXIT_OK, or
  * OCLAB_EXIT_FAIL when the kernel failed to build/run or to verify (recorded as invalid). */
-static int measure_shape(oclab_decode_ctx *ctx, program_cache *cache,
-                         const rl_attn_shape *s)
+static int measure_shape(run_state *run, oclab_decode_ctx *ctx, const rl_attn_shape *s)
 {
     cl_int err = CL_SUCCESS;
     char label[160], why[256];
     rl_attn_cost cost;
     uint64_t row_bytes;
     int rc = OCLAB_EXIT_FAIL;
-    uint8_t *k = NULL, *v = NULL;
-    float *q = NULL, *got = NULL;
-    double *want = NULL;
+    oclab_attn_problem problem;
     oclab_attn attn;
-    int have_attn = 0;
-    const oclab_attn_program *prog = NULL;
-    uint64_t tried[MAX_CANDIDATES];
-    double tried_s[MAX_CANDIDATES];
+    int have_attn = 0, have_problem = 0;
+    oclab_attn_choice choice;
     oclab_timing timing;
     oclab_probe_result probe;
-    double worst_error = 0.0;
+    memset(&choice, 0, sizeof choice);
 
     shape_label(s, label, sizeof label);
     if (rl_attn_cost_of(s, &cost, why, sizeof why) != 0 ||
@@ -349,90 +325,72 @@ static int measure_shape(oclab_decode_ctx *ctx, program_cache *cache,
         oclab_profile_skip(ctx->profile, label, why);
         return OCLAB_EXIT_OK;
     }
-    uint64_t rows = s->batch * s->kv_heads * s->context;
-    uint64_t kv_bytes = rows * row_bytes;
+    uint64_t kv_bytes = s->batch * s->kv_heads * s->context * row_bytes;
     if (!fits(ctx, s, kv_bytes, label))
         return OCLAB_EXIT_OK;
-    size_t outputs = (size_t)(s->batch * s->heads * s->head_dim);
-    k = malloc((size_t)kv_bytes);
-    v = malloc((size_t)kv_bytes);
-    q = malloc(outputs * sizeof *q);
-    got = malloc(outputs * sizeof *got);
-    want = malloc(outputs * sizeof *want);
-    uint64_t state = 0x0c1ab + s->context * 7919 + s->heads * 131 + s->head_dim;
-    /* V off zero: outputs are averages of V rows, and zero-mean V would make them shrink as
-     * 1/sqrt(S), so the relative error would measure cancellation, not the kernel. */
-    if (!k || !v || !q || !got || !want || make_cache(s->kv, rows, s->head_dim, row_bytes, 0.0f, &state, k) != 0 ||
-        make_cache(s->kv, rows, s->head_dim, row_bytes, 0.5f, &state, v) != 0) {
+    oclab_attn_data data = {1.0f, 1, 0x0c1ab};
+    if (oclab_attn_problem_make(s, &data, &problem) != 0) {
         oclab_profile_skip(ctx->profile, label, "not enough host memory for the KV caches");
-        rc = OCLAB_EXIT_OK;
-        goto cleanup;
+        return OCLAB_EXIT_OK;
     }
-    for (size_t i = 0; i < outputs; i++)
-        q[i] = rng_uniform(&state);
-    rl_attention_ref(s->kv, q, k, v, s->batch, s->heads, s->kv_heads, s->head_dim, s->context, want);
+    have_problem = 1;
 
-    CL_TRY(program_for(ctx->cl, cache, s, &prog));
-    int n = split_candidates(ctx->cl, s, prog->tile, !ctx->dev_opts->no_tune, tried);
+    oclab_attn_variant variant = oclab_attn_variant_for(ctx->cl->info, s);
+    oclab_attn_space_info hold;
+    oclab_tune_space space;
+    oclab_attn_space(ctx->cl->info, s, variant, &hold, &space);
     int copies = oclab_cl_cold_copies(ctx->cl, 2 * kv_bytes);
-    CL_TRY(oclab_attn_create(ctx->cl, prog, s, q, k, v, copies, tried[n - 1], &attn));
+    CL_TRY(oclab_attn_create(ctx->cl, s, problem.q, problem.k, problem.v, copies, oclab_attn_space_max_split(&space),
+                             &attn));
     have_attn = 1;
 
-    /* Every split is verified before it is timed; the tuner keeps the fastest median of samples taken
-     * in turn, then the chosen split is measured with the probe (an unbiased figure: the best of
-     * several noisy medians would read fast). */
-    launch_args args[MAX_CANDIDATES];
-    void *users[MAX_CANDIDATES];
-    for (int i = 0; i < n; i++) {
-        cl_event ev = NULL;
-        double e;
-        memset(got, 0xff, outputs * sizeof *got);
-        CL_TRY(oclab_attn_enqueue(&attn, 0, tried[i], NULL, &ev));
-        err = clWaitForEvents(1, &ev);
-        clReleaseEvent(ev);
-        CL_CHECK("clWaitForEvents(attention)");
-        CL_TRY(oclab_attn_read(&attn, got));
-        int ok = oclab_attn_verify(s->kv, got, want, outputs, &e);
-        worst_error = isnan(e) || e > worst_error ? e : worst_error;
-        if (!ok) {
-            oclab_error("%s split %llu: verification failed (max relative error %g)", label,
-                        (unsigned long long)tried[i], e);
-            oclab_kernel_result r = {"attention", rl_format_name(s->kv), shape_json(s),
-                                     variant_json(prog, s, tried[i], &cost, tried, tried_s, 0),
-                                     NULL, NULL, (double)cost.flops_core, (double)cost.flops,
-                                     (double)cost.bytes, ctx->roof_f32, 0, e, NULL, NULL};
-            oclab_decode_record(ctx, &r);
+    /* Every candidate is verified before it is timed; the tuner's winner is then measured with the
+     * probes (an unbiased figure: the best of several noisy medians would read fast). */
+    int tuned = oclab_attn_tune(ctx, &space, variant, run->programs, &attn, &problem, &choice);
+    if (choice.wrong) { /* a configuration computed a wrong result: the kernel has a bug */
+        oclab_kernel_result r = {"attention", rl_format_name(s->kv), shape_json(s),
+                                 variant_json(s, &choice.wrong_config, choice.wrong_split, 0, &cost),
+                                 NULL, NULL, (double)cost.flops_core, (double)cost.flops,
+                                 (double)cost.bytes, ctx->roof_f32, 0, choice.wrong_error, NULL,
+                                 tuned == 0 ? NULL : choice.record};
+        record(ctx, &r, 1.0);
+        if (tuned != 0) {
+            choice.record = NULL;
             goto cleanup;
         }
-        args[i] = (launch_args){&attn, tried[i]};
-        users[i] = &args[i];
+    } else if (tuned != 0) {
+        oclab_error("%s: no configuration built and ran (see the tuning record)", label);
+        oclab_kernel_result r = {"attention", rl_format_name(s->kv), shape_json(s), cJSON_CreateObject(), NULL, NULL,
+                                 (double)cost.flops_core, (double)cost.flops, (double)cost.bytes, ctx->roof_f32, 0,
+                                 NAN, NULL, choice.record};
+        record(ctx, &r, 1.0);
+        choice.record = NULL;
+        goto cleanup;
     }
-    int best = 0;
-    if (n > 1) {
-        CL_TRY(oclab_time_round_robin(ctx->cl, launch, users, n, TUNE_ROUNDS, tried_s));
-        for (int i = 1; i < n; i++)
-            if (tried_s[i] < tried_s[best])
-                best = i;
-    }
-    CL_TRY(oclab_decode_time(ctx, launch, &args[best], &timing, &probe));
+    oclab_attn_launch_args args = {&attn, choice.prog, choice.split};
+    CL_TRY(oclab_decode_time(ctx, oclab_attn_launch, &args, &timing, &probe));
+    const char *precision;
+    double scale;
+    rl_roof roof = roof_for(run, ctx, s, &choice.config, &precision, &scale);
+    oclab_probe_result placed = scaled_probe(&probe, scale);
     oclab_kernel_result r = {"attention", rl_format_name(s->kv), shape_json(s),
-                             variant_json(prog, s, tried[best], &cost, tried, tried_s, n > 1 ? n : 0),
-                             &timing, &probe, (double)cost.flops_core, (double)cost.flops,
-                             (double)cost.bytes, ctx->roof_f32, 1, worst_error, NULL, NULL};
-    oclab_decode_record(ctx, &r);
-    oclab_log("%s: split %llu, %.1f us, %.1f GB/s", label, (unsigned long long)tried[best],
-              timing.device.median * 1e6, (double)cost.bytes / timing.device.median / 1e9);
-    rc = OCLAB_EXIT_OK;
+                             variant_json(s, &choice.config, choice.split, choice.prog->host_avx512_vnni, &cost),
+                             &timing, &placed, (double)cost.flops_core, (double)cost.flops,
+                             (double)cost.bytes, roof, 1, choice.max_rel_error, precision, choice.record};
+    record(ctx, &r, scale);
+    choice.record = NULL;
+    oclab_log("%s: %s split %llu tile %u vec %u, %.1f us, %.1f GB/s", label, oclab_attn_variant_name(variant),
+              (unsigned long long)choice.split, choice.config.tile, choice.config.vec, timing.device.median * 1e6,
+              (double)cost.bytes / timing.device.median / 1e9);
+    rc = choice.wrong ? OCLAB_EXIT_FAIL : OCLAB_EXIT_OK;
 cleanup:
     if (err != CL_SUCCESS)
         oclab_profile_skip(ctx->profile, label, "the kernel failed to build or run (see the error above)");
+    cJSON_Delete(choice.record);
     if (have_attn)
         oclab_attn_release(&attn);
-    free(k);
-    free(v);
-    free(q);
-    free(got);
-    free(want);
+    if (have_problem)
+        oclab_attn_problem_free(&problem);
     return rc;
 }
 
@@ -446,7 +404,7 @@ static double entry_number(const cJSON *o, const char *key)
 
 /* Runs the sweep into a scratch profile (so its entries do not crowd kernels[]) and stores
  * measurements.attention_short_context {shape, points[], launch_overhead_s, s_half_efficiency}. */
-static int short_context(oclab_decode_ctx *ctx, program_cache *cache,
+static int short_context(run_state *run, oclab_decode_ctx *ctx,
                          rl_attn_shape shape, uint64_t max_context)
 {
     int rc = OCLAB_EXIT_OK;
@@ -457,7 +415,7 @@ static int short_context(oclab_decode_ctx *ctx, program_cache *cache,
     sctx.profile = scratch;
     for (uint64_t s = 1; s <= max_context; s *= 4) {
         shape.context = s;
-        if (measure_shape(&sctx, cache, &shape) != OCLAB_EXIT_OK)
+        if (measure_shape(run, &sctx, &shape) != OCLAB_EXIT_OK)
             rc = OCLAB_EXIT_FAIL;
     }
     cJSON *out = cJSON_CreateObject();
@@ -466,7 +424,7 @@ static int short_context(oclab_decode_ctx *ctx, program_cache *cache,
     cJSON_AddStringToObject(sh, "kv", rl_format_name(shape.kv));
     cJSON_AddItemToObject(out, "shape", sh);
     cJSON *points = cJSON_AddArrayToObject(out, "points");
-    double launch = NAN, s_half = NAN, prev_s = NAN, prev_e = NAN;
+    double launch = NAN, launch_host = NAN, s_half = NAN, prev_s = NAN, prev_e = NAN;
     const char *eff_key = ctx->probe ? "efficiency_vs_probe" : "efficiency";
     const cJSON *e;
     cJSON_ArrayForEach(e, kernels)
@@ -474,17 +432,21 @@ static int short_context(oclab_decode_ctx *ctx, program_cache *cache,
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "time_s");
         double ctxlen = entry_number(cJSON_GetObjectItemCaseSensitive(e, "shape"), "context");
         double eff = entry_number(e, eff_key), median = entry_number(t, "median");
+        double host = entry_number(cJSON_GetObjectItemCaseSensitive(e, "host_time_s"), "median");
         if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "verified")) || isnan(median))
             continue;
         cJSON *p = cJSON_CreateObject();
         cJSON_AddNumberToObject(p, "context", ctxlen);
         cJSON_AddNumberToObject(p, "time_s", median);
+        cJSON_AddNumberToObject(p, "host_time_s", host);
         cJSON_AddNumberToObject(p, "gbs", entry_number(e, "gbs"));
         cJSON_AddNumberToObject(p, eff_key, eff);
         cJSON_AddNumberToObject(p, "split", entry_number(cJSON_GetObjectItemCaseSensitive(e, "variant"), "split"));
         cJSON_AddItemToArray(points, p);
-        if (ctxlen == 1)
+        if (ctxlen == 1) {
             launch = median;
+            launch_host = host;
+        }
         /* First crossing of 0.5, interpolated in log S. */
         if (isnan(s_half) && eff >= SWEEP_HALF)
             s_half = isnan(prev_e) ? ctxlen
@@ -493,16 +455,21 @@ static int short_context(oclab_decode_ctx *ctx, program_cache *cache,
         prev_s = ctxlen;
         prev_e = eff;
     }
-    if (isnan(launch))
+    if (isnan(launch)) {
         cJSON_AddNullToObject(out, "launch_overhead_s");
-    else
+        cJSON_AddNullToObject(out, "launch_overhead_host_s");
+    } else {
         cJSON_AddNumberToObject(out, "launch_overhead_s", launch);
+        cJSON_AddNumberToObject(out, "launch_overhead_host_s", launch_host);
+    }
     if (isnan(s_half))
         cJSON_AddNullToObject(out, "s_half_efficiency");
     else
         cJSON_AddNumberToObject(out, "s_half_efficiency", s_half);
     cJSON_AddStringToObject(out, "efficiency", eff_key);
-    cJSON_AddStringToObject(out, "launch_overhead", "median time of one launch at S = 1");
+    cJSON_AddStringToObject(out, "launch_overhead", "median time of one launch at S = 1: launch_overhead_s by the "
+                                                     "kernel clock (events), launch_overhead_host_s by the host clock "
+                                                     "(enqueue to finish)");
     cJSON *meas = cJSON_GetObjectItemCaseSensitive(ctx->profile, "measurements");
     if (!meas)
         meas = cJSON_AddObjectToObject(ctx->profile, "measurements");
@@ -514,11 +481,11 @@ static int short_context(oclab_decode_ctx *ctx, program_cache *cache,
         if (skipped)
             cJSON_AddItemToArray(skipped, cJSON_Duplicate(sk, 1));
     if (isnan(s_half))
-        oclab_log("attention short context: launch overhead %.1f us; %s stays below %.1f up to S=%llu",
-                  launch * 1e6, eff_key, SWEEP_HALF, (unsigned long long)max_context);
+        oclab_log("attention short context: launch overhead %.1f us (host clock %.1f us); %s stays below %.1f up "
+                  "to S=%llu", launch * 1e6, launch_host * 1e6, eff_key, SWEEP_HALF, (unsigned long long)max_context);
     else
-        oclab_log("attention short context: launch overhead %.1f us; %s crosses %.1f at S ~ %.0f",
-                  launch * 1e6, eff_key, SWEEP_HALF, s_half);
+        oclab_log("attention short context: launch overhead %.1f us (host clock %.1f us); %s crosses %.1f at S ~ "
+                  "%.0f", launch * 1e6, launch_host * 1e6, eff_key, SWEEP_HALF, s_half);
     cJSON_Delete(scratch);
     return rc;
 }
@@ -526,17 +493,22 @@ static int short_context(oclab_decode_ctx *ctx, program_cache *cache,
 int oclab_attention_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts)
 {
     shape_table t;
-    program_cache cache;
+    char why[200];
     int rc = OCLAB_EXIT_OK;
     if (oclab_attention_check_opts(opts) != 0)
         return OCLAB_EXIT_USAGE;
+    run_state run = {oclab_attn_programs_new(), ctx->profile, ctx->roof_f32, 0, 0};
+    if (!run.programs) {
+        oclab_error("attention: out of host memory");
+        return OCLAB_EXIT_FAIL;
+    }
+    run.has_int16 = rl_profile_roof(ctx->profile, "int16", &run.int16, why, sizeof why) == 0 && run.int16.gflops > 0;
     table_of(opts, &t);
-    cache.n_programs = 0;
     oclab_progress_phase("decode attention", (int)table_count(&t));
     for (uint64_t i = 0; i < table_count(&t); i++) {
         oclab_progress_step(NULL);
         rl_attn_shape s = table_shape(&t, i);
-        if (measure_shape(ctx, &cache, &s) != OCLAB_EXIT_OK)
+        if (measure_shape(&run, ctx, &s) != OCLAB_EXIT_OK)
             rc = OCLAB_EXIT_FAIL;
     }
     rl_attn_shape first = {t.batches[0], t.heads[0][0], t.heads[0][1], t.dims[0], 1, t.kv[0], RL_FMT_F32,
@@ -551,9 +523,8 @@ int oclab_attention_measure(oclab_decode_ctx *ctx, const oclab_decode_opts *opts
         for (int c = 0; c < t.n_contexts; c++)
             max_context = t.contexts[c] > max_context ? t.contexts[c] : max_context;
     }
-    if (short_context(ctx, &cache, first, max_context) != OCLAB_EXIT_OK)
+    if (short_context(&run, ctx, first, max_context) != OCLAB_EXIT_OK)
         rc = OCLAB_EXIT_FAIL;
-    for (int i = 0; i < cache.n_programs; i++)
-        oclab_attn_program_release(&cache.programs[i]);
+    oclab_attn_programs_free(run.programs);
     return rc;
 }

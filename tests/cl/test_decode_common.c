@@ -206,21 +206,6 @@ static cl_int probe_as_kernel(void *user, int rep, cl_event *first, cl_event *ev
     return clEnqueueMarkerWithWaitList(cl->queue, 0, NULL, event);
 }
 
-/* A marker that records the rep numbers it was launched with (tuning's round-robin order). */
-typedef struct {
-    oclab_cl *cl;
-    int reps[16], n;
-} rep_log;
-
-static cl_int logged_marker(void *user, int rep, cl_event *first, cl_event *event)
-{
-    (void)first;
-    rep_log *l = user;
-    if (l->n < 16)
-        l->reps[l->n++] = rep;
-    return clEnqueueMarkerWithWaitList(l->cl->queue, 0, NULL, event);
-}
-
 /* With the ceilings' records in the profile, each probe runs the ceiling's own configuration. */
 static void test_probe_parity(void **state)
 {
@@ -299,19 +284,6 @@ static void test_probe_on_device(void **state)
     assert_true(p.paired_gflop >= t.device.min * p.gflops.min && p.paired_gflop <= t.device.max * p.gflops.max);
     oclab_compute_probe_free(compute);
 
-    /* Round-robin tuning: candidates in turn, rep numbers 1, 2, ... in sample order (so operands
-     * rotated by rep are never the ones the candidate before just read), a median per candidate. */
-    rep_log a = {.cl = &cl}, b = {.cl = &cl};
-    void *users[] = {&a, &b};
-    double medians[2] = {-1.0, -1.0};
-    assert_int_equal(oclab_time_round_robin(&cl, logged_marker, users, 2, 3, medians), CL_SUCCESS);
-    assert_int_equal(a.n, 3);
-    assert_int_equal(b.n, 3);
-    for (int r = 0; r < 3; r++) {
-        assert_int_equal(a.reps[r], 2 * r + 1);
-        assert_int_equal(b.reps[r], 2 * r + 2);
-    }
-    assert_true(medians[0] >= 0.0 && medians[1] >= 0.0 && medians[0] < 1.0 && medians[1] < 1.0);
     cJSON_Delete(profile);
     oclab_probe_free(probe);
     oclab_cl_close(&cl);
