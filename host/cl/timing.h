@@ -42,6 +42,7 @@ typedef struct {
     int host_clock;       /* device times come from the host clock (events not believed) */
     double overhead_s;    /* the launch overhead of the device (host clock, per launch) */
     int suspect;          /* oclab_timing_suspect */
+    double overlong_s;    /* oclab_decode_time: the first launch, when past the watchdog bound; else 0 */
 } oclab_timing;
 
 /* One sample: enqueue, wait, read both clocks. *DEVICE_S is the kernel time: END - START of the events,

@@ -315,7 +315,7 @@ static int measure_shape(run_state *run, oclab_decode_ctx *ctx, const rl_attn_sh
     oclab_attn attn;
     int have_attn = 0, have_problem = 0;
     oclab_attn_choice choice;
-    oclab_timing timing;
+    oclab_timing timing = {0};
     oclab_probe_result probe;
     memset(&choice, 0, sizeof choice);
 
@@ -339,6 +339,7 @@ static int measure_shape(run_state *run, oclab_decode_ctx *ctx, const rl_attn_sh
     oclab_attn_space_info hold;
     oclab_tune_space space;
     oclab_attn_space(ctx->cl->info, s, variant, &hold, &space);
+    hold.loop_budget = oclab_cl_loop_budget(ctx->cl);
     int copies = oclab_cl_cold_copies(ctx->cl, 2 * kv_bytes);
     CL_TRY(oclab_attn_create(ctx->cl, s, problem.q, problem.k, problem.v, copies, oclab_attn_space_max_split(&space),
                              &attn));
@@ -384,8 +385,11 @@ static int measure_shape(run_state *run, oclab_decode_ctx *ctx, const rl_attn_sh
               (double)cost.bytes / timing.device.median / 1e9);
     rc = choice.wrong ? OCLAB_EXIT_FAIL : OCLAB_EXIT_OK;
 cleanup:
-    if (err != CL_SUCCESS)
-        oclab_profile_skip(ctx->profile, label, "the kernel failed to build or run (see the error above)");
+    if (err != CL_SUCCESS) {
+        oclab_profile_skip(ctx->profile, label, oclab_decode_untimed(ctx, &timing, "the kernel failed to build or run (see the error above)", why, sizeof why));
+        if (timing.overlong_s > 0.0)
+            rc = OCLAB_EXIT_OK;
+    }
     cJSON_Delete(choice.record);
     if (have_attn)
         oclab_attn_release(&attn);

@@ -179,14 +179,17 @@ typedef struct {
     rl_attn_shape shape;
     oclab_attn_variant variant;
     uint64_t max_lanes; /* work-group: lanes allowed, below the device's max where a kernel allows fewer */
+    uint64_t loop_budget; /* loop trips a work-item may make (oclab_cl_loop_budget); UINT64_MAX: any */
 } oclab_attn_space_info;
 
 /* VARIANT's tuning space for SHAPE on INFO. Parameters: split (chunks per sequence), tile, vec, and
  * v_slices (work-item) or work_group (work-group). Constraints: the build rules
  * (oclab_attn_config_check); chunks of at least a layout tile and at most 64 work-groups per compute
- * unit; work-item: vec at most twice the native float width, accumulator chains of each phase within
+ * unit (no such bound under a loop limit); work-item: vec at most twice the native float width, accumulator chains of each phase within
  * 32 native vectors; work-group: the device's max work-group size and local memory, at most 64
- * accumulator floats per lane. Start: from the device (attention_tune.c). */
+ * accumulator floats per lane; loop trips per work-item within HOLD's loop_budget (set it after this
+ * call on a driver with a loop limit; the start then moves to the nearest valid point). Start: from
+ * the device (attention_tune.c). */
 void oclab_attn_space(const oclab_device_info *info, const rl_attn_shape *shape, oclab_attn_variant variant,
                       oclab_attn_space_info *hold, oclab_tune_space *space);
 

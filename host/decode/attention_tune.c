@@ -119,11 +119,15 @@ static int device_allows(const oclab_device_info *info, uint64_t max_lanes, cons
     return 1;
 }
 
-/* Whether SPLIT chunks of SHAPE's context are all there (none empty), at least a layout tile long
- * each, and at most MOST_PER_CU work-groups per compute unit of INFO; 1 always passes. */
-static int split_allowed(const oclab_device_info *info, const rl_attn_shape *s, uint64_t split, char *why, size_t len)
+/* Whether SPLIT chunks of U's shape are all there (none empty), at least a layout tile long each, and
+ * at most MOST_PER_CU work-groups per compute unit (a bound lifted on a driver with a loop limit, where
+ * only short chunks may fit it); 1 always passes. */
+static int split_allowed(const oclab_attn_space_info *u, uint64_t split, char *why, size_t len)
 {
-    uint64_t chunk, most = (uint64_t)MOST_PER_CU * (info->compute_units ? info->compute_units : 1);
+    const oclab_device_info *info = u->info;
+    const rl_attn_shape *s = &u->shape;
+    uint64_t chunk, most = u->loop_budget < UINT64_MAX ? UINT64_MAX
+                                                         : (uint64_t)MOST_PER_CU * (info->compute_units ? info->compute_units : 1);
     if (split > 1 && (oclab_attn_chunks(s->context, split, &chunk) != split || chunk < OCLAB_ATTN_LAYOUT_TILE)) {
         snprintf(why, len, "split %llu leaves chunks under %d rows", (unsigned long long)split, OCLAB_ATTN_LAYOUT_TILE);
         return 0;
@@ -136,14 +140,43 @@ static int split_allowed(const oclab_device_info *info, const rl_attn_shape *s, 
     return 1;
 }
 
+/* An upper bound on the loop trips one work-item of CONFIG makes over a chunk of SPLIT, counting every
+ * loop of attention.cl as a loop: a driver that stops loops (llvmpipe) may unroll none of them. Per
+ * tile, work-item: the scores (D elements against GROUP query heads), the rescale of the GROUP x NV
+ * accumulators, NV / VB passes of TILE rows of VB slices for GROUP heads. Work-group, per lane: its
+ * rows' scores, the rescale and the two lane trees, at most every row of V for its NVL slices. */
+static uint64_t item_trips(const rl_attn_shape *s, const oclab_attn_config *c, uint64_t split)
+{
+    uint64_t chunk, group = s->heads / s->kv_heads, d = s->head_dim;
+    oclab_attn_chunks(s->context, split, &chunk);
+    uint64_t tile = c->tile ? c->tile : 1, nv = d / (c->vec ? c->vec : 1), vb = c->vb ? c->vb : 1;
+    uint64_t per_tile;
+    if (c->variant == OCLAB_ATTN_ITEM) {
+        per_tile = 1 + d * (1 + group) + group * (1 + nv) + div_up(nv, vb) * (1 + 2 * group * vb + tile * (1 + vb * (1 + group)));
+    } else {
+        uint64_t wg = c->wg ? c->wg : 1, rows = div_up(tile, wg), nvl = div_up(nv, wg), tree = 2 * group * 12;
+        per_tile = 1 + rows * (1 + d * (1 + group)) + group * (1 + nvl) + tree + rows * (1 + group) +
+                   tile * (1 + nvl * (1 + group));
+    }
+    return (div_up(chunk, tile) + 1) * per_tile;
+}
+
 static int space_valid(const oclab_tune_space *space, const int *point, void *user, char *why, size_t len)
 {
     const oclab_attn_space_info *u = user;
     oclab_attn_config c;
     uint64_t split;
     oclab_attn_point(space, point, u->variant, &c, &split);
-    return oclab_attn_config_check(&u->shape, &c, why, len) == 0 && device_allows(u->info, u->max_lanes, &u->shape, &c, why, len) &&
-           split_allowed(u->info, &u->shape, split, why, len);
+    if (oclab_attn_config_check(&u->shape, &c, why, len) != 0 || !device_allows(u->info, u->max_lanes, &u->shape, &c, why, len) ||
+        !split_allowed(u, split, why, len))
+        return 0;
+    uint64_t trips = item_trips(&u->shape, &c, split);
+    if (trips > u->loop_budget) {
+        snprintf(why, len, "%llu loop trips per work-item, beyond the driver's %llu", (unsigned long long)trips,
+                 (unsigned long long)u->loop_budget);
+        return 0;
+    }
+    return 1;
 }
 
 /* The smallest split giving START_PER_CU work-groups per compute unit. */
@@ -161,6 +194,7 @@ void oclab_attn_space(const oclab_device_info *info, const rl_attn_shape *s, ocl
     hold->shape = *s;
     hold->variant = variant;
     hold->max_lanes = 0;
+    hold->loop_budget = UINT64_MAX;
     uint64_t group = s->heads / s->kv_heads, d = s->head_dim;
     unsigned native = native_floats(info), pref = info->preferred_vector_width[4];
     int q8 = s->kv == RL_FMT_Q8_0;
@@ -201,7 +235,7 @@ uint64_t oclab_attn_space_max_split(const oclab_tune_space *space)
     const oclab_attn_space_info *u = space->user;
     char why[160];
     for (int i = COUNT(split_values) - 1; i > 0; i--)
-        if (split_allowed(u->info, &u->shape, (uint64_t)split_values[i], why, sizeof why))
+        if (split_allowed(u, (uint64_t)split_values[i], why, sizeof why))
             return (uint64_t)split_values[i];
     return 1;
 }
@@ -237,9 +271,12 @@ oclab_attn_variant oclab_attn_variant_for(const oclab_device_info *info, const r
     if (oclab_attn_forced_variant(&forced) == 1)
         return forced;
     /* Lanes that share a tile through local memory: devices that run many lanes per compute unit in
-     * lockstep (GPUs, accelerators); a CPU runs a work-group's lanes one after another. */
-    if ((info->type & (CL_DEVICE_TYPE_GPU | CL_DEVICE_TYPE_ACCELERATOR)) && !(info->type & CL_DEVICE_TYPE_CPU) &&
-        oclab_attn_variant_runs(info, shape, OCLAB_ATTN_GROUP))
+     * lockstep (GPUs, accelerators, and a CPU driver whose native float vector is one float, which
+     * vectorizes across work-items: llvmpipe); a CPU driver with native vectors runs a work-group's
+     * lanes one after another. */
+    int lockstep = ((info->type & (CL_DEVICE_TYPE_GPU | CL_DEVICE_TYPE_ACCELERATOR)) && !(info->type & CL_DEVICE_TYPE_CPU)) ||
+                   native_floats(info) == 1;
+    if (lockstep && oclab_attn_variant_runs(info, shape, OCLAB_ATTN_GROUP))
         return OCLAB_ATTN_GROUP;
     return OCLAB_ATTN_ITEM;
 }

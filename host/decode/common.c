@@ -22,6 +22,16 @@ static double paired_median(const double *seconds, const double *gbs, double *sc
     return s.median;
 }
 
+const char *oclab_decode_untimed(const oclab_decode_ctx *ctx, const oclab_timing *timing, const char *otherwise,
+                                 char *buf, size_t len)
+{
+    if (!(timing->overlong_s > 0.0))
+        return otherwise;
+    snprintf(buf, len, "verified, but a launch took %.3g ms, beyond the watchdog bound of %.3g ms (--max-launch): not timed",
+             1e3 * timing->overlong_s, 1e3 * ctx->max_launch_s);
+    return buf;
+}
+
 cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user, oclab_timing *timing,
                          oclab_probe_result *probe)
 {
@@ -56,8 +66,7 @@ cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user,
     for (; n < cap;) {
         CL_TRY(oclab_time_sample(ctx->cl, fn, user, n + 1, &ds[n], &hs[n]));
         if (n == 0 && ctx->max_launch_s > 0.0 && ds[0] > ctx->max_launch_s) {
-            oclab_error("a launch took %.0f ms, beyond the watchdog bound of %.0f ms (--max-launch): not timed",
-                        1e3 * ds[0], 1e3 * ctx->max_launch_s);
+            timing->overlong_s = ds[0];
             err = CL_OUT_OF_RESOURCES;
             goto cleanup;
         }

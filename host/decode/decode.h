@@ -76,9 +76,14 @@ void oclab_decode_print(const cJSON *profile); /* human table of kernels[] to st
 
 /* ---- common.c: shared measurement and placement ---- */
 /* oclab_time_kernel with a sample of each probe taken after each kernel sample. A kernel whose first
- * timed sample runs past ctx->max_launch_s is not sampled further: CL_OUT_OF_RESOURCES, logged. */
+ * timed sample runs past ctx->max_launch_s is not sampled further: CL_OUT_OF_RESOURCES, with that
+ * sample in timing->overlong_s (a skip, not a failure: the kernel ran and was verified). */
 cl_int oclab_decode_time(oclab_decode_ctx *ctx, oclab_enqueue_fn fn, void *user, oclab_timing *timing,
                          oclab_probe_result *probe);
+/* Why TIMING holds no samples: the watchdog's words (in BUF) when the launch was too long, else
+ * OTHERWISE. */
+const char *oclab_decode_untimed(const oclab_decode_ctx *ctx, const oclab_timing *timing, const char *otherwise,
+                                 char *buf, size_t len);
 
 /* One measured, verified kernel to place on the roofline. */
 typedef struct {

@@ -139,6 +139,8 @@ int oclab_gemv_clblast(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
     const char *routine = m == 1 ? "Sgemv" : "Sgemm";
     blast_launch b = {ctx->cl, p, m};
     double worst = 0.0;
+    oclab_timing timing = {0};
+    oclab_probe_result probe;
     snprintf(what, sizeof what, "clblast %s M=%llu %llux%llu", routine, (unsigned long long)m,
              (unsigned long long)p->n, (unsigned long long)p->k);
     cJSON *variant = cJSON_CreateObject();
@@ -172,8 +174,6 @@ int oclab_gemv_clblast(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
         oclab_gemv_record(ctx, p, m, variant, NULL, NULL, 0, worst, 0.0, "clblast");
         return OCLAB_EXIT_OK;
     }
-    oclab_timing timing;
-    oclab_probe_result probe;
     CL_TRY(oclab_decode_time(ctx, blast_fn, &b, &timing, &probe));
     timing.device = timing.host; /* its event covers only its last kernel */
     probe.paired_gb = probe.paired_gb_host;
@@ -183,7 +183,8 @@ int oclab_gemv_clblast(oclab_decode_ctx *ctx, const oclab_gemv_problem *p, uint6
 cleanup:
     if (err != CL_SUCCESS) {
         cJSON_Delete(variant);
-        oclab_profile_skip(ctx->profile, what, "CLBlast failed while timing");
+        char why[160];
+        oclab_profile_skip(ctx->profile, what, oclab_decode_untimed(ctx, &timing, "CLBlast failed while timing", why, sizeof why));
     }
     return OCLAB_EXIT_OK;
 }

@@ -207,8 +207,19 @@ static void exhaustive(search *s, const int *start)
     }
 }
 
+/* Steps between A and B: the sum over parameters of how many values apart they are. */
+static int steps_between(const oclab_tune_space *space, const int *a, const int *b)
+{
+    int steps = 0;
+    for (int i = 0; i < space->n_params; i++)
+        steps += abs(oclab_tune_index_of(&space->params[i], a[i]) - oclab_tune_index_of(&space->params[i], b[i]));
+    return steps;
+}
+
 /* A valid point near FROM: FROM itself, else the first valid point met stepping one parameter at a
- * time away from it, widening the step; 0 when none is found that way. */
+ * time away from it, widening the step; else, in a space small enough to enumerate, the valid point
+ * fewest steps away (a limit that only a change of two parameters meets: more lanes and wider
+ * vectors for a long stream under a driver's loop limit); 0 when none is found that way. */
 static int nearest_valid(const oclab_tune_space *space, const int *from, int *out)
 {
     memcpy(out, from, (size_t)space->n_params * sizeof *from);
@@ -225,7 +236,17 @@ static int nearest_valid(const oclab_tune_space *space, const int *from, int *ou
                 if (oclab_tune_point_valid(space, out, NULL, 0))
                     return 1;
             }
-    return 0;
+    uint64_t size = oclab_tune_space_size(space);
+    int point[OCLAB_TUNE_MAX_PARAMS], best = -1;
+    for (uint64_t k = 0; size <= COUNT_LIMIT && k < size; k++) {
+        point_at(space, k, point);
+        int steps = steps_between(space, from, point);
+        if ((best < 0 || steps < best) && oclab_tune_point_valid(space, point, NULL, 0)) {
+            best = steps;
+            memcpy(out, point, (size_t)space->n_params * sizeof *point);
+        }
+    }
+    return best >= 0;
 }
 
 static uint64_t next_random(search *s)

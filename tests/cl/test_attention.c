@@ -198,6 +198,10 @@ static void test_variant_selection(void **state)
     assert_int_equal(oclab_attn_forced_variant(&v), 0);
     assert_int_equal(oclab_attn_variant_for(&cpu, &s), OCLAB_ATTN_ITEM);
     assert_int_equal(oclab_attn_variant_for(&gpu, &s), OCLAB_ATTN_GROUP);
+    oclab_device_info scalar = cpu_info(1); /* a CPU driver vectorizing across work-items (llvmpipe) */
+    scalar.max_work_group_size = 1024;
+    scalar.local_mem_bytes = 32 * 1024;
+    assert_int_equal(oclab_attn_variant_for(&scalar, &s), OCLAB_ATTN_GROUP);
     oclab_attn_space_info hold;
     oclab_tune_space space;
     oclab_attn_config c;
@@ -217,6 +221,26 @@ static void test_variant_selection(void **state)
     setenv(OCLAB_ATTENTION_VARIANT_ENV, "group", 1);
     assert_int_equal(oclab_attn_forced_variant(&v), -1);
     unsetenv(OCLAB_ATTENTION_VARIANT_ENV);
+}
+
+/* Under a driver's loop limit (llvmpipe stops a work-item's loops after 65535 trips in all), a long
+ * chunk is invalid however the rest is tuned, and the split is no longer capped at 64 work-groups per
+ * compute unit: S = 65536 still has configurations, in chunks of a few hundred rows. */
+static void test_space_loop_budget(void **state)
+{
+    (void)state;
+    rl_attn_shape s = attn_shape(RL_FMT_F16, 1, 32, 8, 128, 65536);
+    oclab_device_info cpu = cpu_info(16);
+    oclab_attn_space_info hold;
+    oclab_tune_space space;
+    oclab_attn_space(&cpu, &s, OCLAB_ATTN_ITEM, &hold, &space);
+    assert_true(valid_item(&space, 1, 16, 16, 4)); /* no limit: one chunk of 65536 rows */
+    assert_false(valid_item(&space, 256, 16, 16, 4)); /* 2048 work-items on 2 compute units */
+    hold.loop_budget = 65535 / 10 * 9;
+    assert_false(valid_item(&space, 1, 16, 16, 4));
+    assert_false(valid_item(&space, 16, 16, 16, 4)); /* chunks of 4096 rows: 257 tiles */
+    assert_true(valid_item(&space, 256, 16, 16, 4));  /* chunks of 256 rows */
+    assert_int_equal(oclab_attn_space_max_split(&space), 256);
 }
 
 /* D = 64, GQA groups 1-8 (two KV heads, batch 2, so tiles of a second sequence follow the first's
@@ -404,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_config_rules),
         cmocka_unit_test(test_space_register_files),
         cmocka_unit_test(test_variant_selection),
+        cmocka_unit_test(test_space_loop_budget),
         cmocka_unit_test(test_d64_groups_splits),
         cmocka_unit_test(test_head_dims_odd_groups),
         cmocka_unit_test(test_configurations),

@@ -67,7 +67,20 @@ for p in "$TMP"/run/[0-9]*.json; do
 done
 ls "$TMP"/run/*.tmp.* >/dev/null 2>&1 && fail "run with peak:crash: a temporary file was left behind"
 
+# The watchdog: a verified GEMV whose launch runs past --max-launch (1 ms; 64 MB of weights take
+# longer on a CPU of a few cores) is skipped with the launch's time, not placed and not a failure; a
+# machine that streams it in under 1 ms must then have timed it under the bound.
+rc=0
+"$OCLAB" decode --profile "$profile" -o "$TMP/watchdog.json" --family gemv --formats f32 --batch 1 \
+    --shape 4096,4096 --no-baseline --max-launch 1 --tuning-cache "$TMP/tc.json" >"$TMP/out" 2>"$TMP/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "a launch past the watchdog: exit $rc, want 0"
+watchdog_skip='[x["reason"] for x in d["skipped"] if x["what"] == "gemv f32 M=1 4096x4096"]'
+watchdog_kept='[x for x in d["kernels"] if x["family"] == "gemv"]'
+expect_eq "watchdog: skipped with the launch's time, or timed under the bound" "$(json_get "$TMP/watchdog.json" "
+(lambda s, k: (len(s) == 1 and 'beyond the watchdog bound of 1 ms' in s[0] and s[0].startswith('verified') and not k) or
+ (not s and len(k) == 1 and k[0]['time_s']['max'] < 1e-3))($watchdog_skip, $watchdog_kept)")" True
+
 rc=0
 OCLAB_FAULT=bogus "$OCLAB" devices >"$TMP/out" 2>"$TMP/err" || rc=$?
 [ "$rc" -eq 2 ] || fail "a malformed OCLAB_FAULT: exit $rc, want 2"
-finish "faults: crash, hang, build, alloc and wrong results each recorded, runs survive"
+finish "faults: crash, hang, build, alloc, wrong results and the watchdog each recorded, runs survive"

@@ -304,6 +304,43 @@ static void test_start_only(void **state)
     assert_int_equal(r.best[0], 16); /* one parameter moved, one step */
 }
 
+/* A driver's loop limit on a long stream: only VEC x WG >= 512 lanes' worth of work per item fits. */
+static int long_stream_valid(const oclab_tune_space *space, const int *point, void *user, char *why, size_t len)
+{
+    (void)space;
+    (void)user;
+    if (point[0] * point[2] < 512) {
+        snprintf(why, len, "too many loop trips per work-item");
+        return 0;
+    }
+    return 1;
+}
+
+/* An invalid start whose one-parameter moves are all invalid too: --no-tune takes the valid point
+ * fewest steps away, two parameters moved (vec 1 -> 2, one step; wg 8 -> 256, two steps). */
+static void test_start_two_moves(void **state)
+{
+    (void)state;
+    machine m = {.regs = 16, .lanes = 8, .prepare_s = 0.01, .sample_s = 0.001};
+    oclab_tune_space s;
+    oclab_tune_opts o;
+    oclab_tune_result r;
+    oclab_tune_space_init(&s, "stream", long_stream_valid, NULL);
+    assert_int_equal(oclab_tune_add(&s, "vec", vecs, 5, 1), 0);
+    assert_int_equal(oclab_tune_add(&s, "nacc", naccs, 12, 8), 1);
+    assert_int_equal(oclab_tune_add(&s, "wg", wgs, 4, 8), 2);
+    oclab_tune_opts_default(&o);
+    o.budget_s = 0.0;
+    o.exhaustive_max = 0;
+    o.restarts = 0;
+    o.finalists = 1;
+    run(&m, &s, &o, &r);
+    assert_int_equal(r.tried, 1);
+    assert_int_equal(r.best[0], 2);
+    assert_int_equal(r.best[1], 8);
+    assert_int_equal(r.best[2], 256);
+}
+
 static void test_space_declarations(void **state)
 {
     (void)state;
@@ -341,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_nothing_verifies),
         cmocka_unit_test(test_noise),
         cmocka_unit_test(test_start_only),
+        cmocka_unit_test(test_start_two_moves),
         cmocka_unit_test(test_space_declarations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
