@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host/cl/error.h"
 #include "host/cl/fault.h"
@@ -399,11 +400,25 @@ static double measure_point(bw_state *st, oclab_stream_op op, double target, int
     return gbs;
 }
 
-/* The largest working set the device holds for one array, within its max allocation and an eighth of
- * its memory (three arrays are live). */
+/* The largest working set of one array: within the device's max allocation and an eighth of its memory
+ * (three arrays are live), and within half the host's memory, which holds the three arrays' host
+ * copies and, on a CPU device, the buffers too (a sweep that had not settled once climbed to 12.7 GB
+ * of a 23 GiB machine). */
 static double size_limit(const oclab_device_info *info)
 {
-    return fmin((double)info->max_alloc_bytes, (double)info->global_mem_bytes / 8.0);
+    double limit = fmin((double)info->max_alloc_bytes, (double)info->global_mem_bytes / 8.0);
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+        limit = fmin(limit, (double)pages * (double)page / 2.0 / ((info->type & CL_DEVICE_TYPE_CPU) ? 6.0 : 3.0));
+    return limit;
+}
+
+/* How far the sweep looks for the DRAM plateau before giving up on a settled level: it begins within
+ * a few times the last-level cache, so 32x the reported cache (at least 1 GiB) is far enough; the DRAM
+ * sizes, once found, may go past it up to size_limit. */
+static double settle_limit(const oclab_device_info *info)
+{
+    return fmax(32.0 * fmax((double)info->global_cache_bytes, MIN_SETTLE_BYTES), 1024.0 * MIB);
 }
 
 /* Every kernel sampled at every DRAM size in turn, ROUNDS times: per kernel, the pooled samples' GB/s
@@ -506,7 +521,7 @@ int oclab_peak_bandwidth(oclab_peak_ctx *ctx)
     double sizes[MAX_SIZES], level = 0.0, edge = 0.0, dram_from = 0.0;
     rl_sweep_point env[MAX_SIZES];
     int n = 0, first_dram = -1, have_dram = 0;
-    for (double size = 16.0 * KIB; n < MAX_SIZES && size <= limit;
+    for (double size = 16.0 * KIB; n < MAX_SIZES && size <= (dram_from > 0.0 ? limit : fmin(limit, settle_limit(info)));
          size = next_size(size, ctx->quick, reported, dram_from, have_dram)) {
         if (ensure_capacity(st, (size_t)(size / sizeof(float))) != CL_SUCCESS) {
             oclab_warn("bandwidth: cannot allocate a working set of %.0f MiB; the sweep stops there", size / MIB);
