@@ -81,6 +81,19 @@ static int is_cpu(const oclab_device_info *info)
     return (info->type & CL_DEVICE_TYPE_CPU) != 0;
 }
 
+/* The three arrays, on the device and on the host. */
+static void release_arrays(bw_state *st)
+{
+    oclab_cl_release_mem(&st->x);
+    oclab_cl_release_mem(&st->y);
+    oclab_cl_release_mem(&st->dst);
+    free(st->hx);
+    free(st->hy);
+    free(st->hdst);
+    st->hx = st->hy = st->hdst = NULL;
+    st->cap_floats = 0;
+}
+
 /* Arrays of at least FLOATS each, X and Y filled (the same seeds at every size, so a point's inputs do
  * not depend on the order of the sweep). */
 static cl_int ensure_capacity(bw_state *st, size_t floats)
@@ -89,13 +102,7 @@ static cl_int ensure_capacity(bw_state *st, size_t floats)
     if (floats <= st->cap_floats)
         return CL_SUCCESS;
     oclab_cl *cl = st->ctx->cl;
-    oclab_cl_release_mem(&st->x);
-    oclab_cl_release_mem(&st->y);
-    oclab_cl_release_mem(&st->dst);
-    free(st->hx);
-    free(st->hy);
-    free(st->hdst);
-    st->cap_floats = 0;
+    release_arrays(st);
     size_t bytes = floats * sizeof(float);
     st->hx = malloc(bytes);
     st->hy = malloc(bytes);
@@ -475,12 +482,7 @@ static void state_free(bw_state *st)
                     oclab_cl_release_kernel(&st->kernels[op][v][a][l]);
                     oclab_cl_release_program(&st->programs[op][v][a][l]);
                 }
-    oclab_cl_release_mem(&st->x);
-    oclab_cl_release_mem(&st->y);
-    oclab_cl_release_mem(&st->dst);
-    free(st->hx);
-    free(st->hy);
-    free(st->hdst);
+    release_arrays(st);
 }
 
 /* The next working set: x4 (quick) well inside the reported cache, x2 from there on; once the

@@ -4,7 +4,8 @@
 # intensity (K and V read once per KV head) and a placement that follows from its time and roof; the
 # configuration the tuner chose recorded under "tuning" and used; q8_0 of the work-item kernel placed
 # against the profile's int16 ceiling, or against f32 with a warning where the profile has none; the
-# work-group kernel forced with $OCLAB_ATTENTION_VARIANT; GQA groups 5 and 7, D = 64 and 96; the
+# both kernels forced with $OCLAB_ATTENTION_VARIANT (the default choice per device is tested in
+# tests/cl/test_attention.c); GQA groups 5 and 7, D = 64 and 96; the
 # short-context figures with the launch overhead by both clocks; a kernel that computes wrong results
 # (built from a changed copy with --kernels DIR) is reported invalid and exits 1. Bad input exits 2 with
 # one line.
@@ -108,13 +109,14 @@ tiny() { # tiny FILE PROFILE ARGS...: a short decode run into FILE
     fi
 }
 
-# ---- the work-item kernel (a CPU's): group 5, three formats, S = 37 (partial tiles, uneven chunks) ----
-tiny "$TMP/item.json" "$TMP/peak.json" --batch 2 --heads 10 --kv-heads 2 --head-dim 64 --context 37,100 \
+# ---- the work-item kernel (a CPU's with native vectors; forced, so llvmpipe, which the work-group kernel
+# suits, runs it too): group 5, three formats, S = 37 (partial tiles, uneven chunks) ----
+OCLAB_ATTENTION_VARIANT=work-item tiny "$TMP/item.json" "$TMP/peak.json" --batch 2 --heads 10 --kv-heads 2 --head-dim 64 --context 37,100 \
     --kv f16,q8_0,f32
 check_profile "$TMP/item.json" work-item f16,q8_0,f32 37,100 2 10 2 64 400 0
 
 # ---- q8_0 on a profile with an int16 ceiling: placed there, the f32 probe scaled to it ----
-tiny "$TMP/int16.json" "$TMP/peak16.json" --heads 8 --kv-heads 2 --head-dim 64 --context 100 --kv q8_0
+OCLAB_ATTENTION_VARIANT=work-item tiny "$TMP/int16.json" "$TMP/peak16.json" --heads 8 --kv-heads 2 --head-dim 64 --context 100 --kv q8_0
 check_profile "$TMP/int16.json" work-item q8_0 100 1 8 2 64 400 900
 [ "$(json_get "$TMP/int16.json" 'len(d.get("warnings", []))')" = 0 ] || check_fail "int16 profile: warnings"
 

@@ -282,6 +282,16 @@ static void test_noise(void **state)
     assert_true(r.runner_up_cost >= r.best_cost);
 }
 
+/* --no-tune's settings (tune.c): no budget, no exhaustive search, no restarts, one finalist. */
+static void start_only(oclab_tune_opts *o)
+{
+    oclab_tune_opts_default(o);
+    o->budget_s = 0.0;
+    o->exhaustive_max = 0;
+    o->restarts = 0;
+    o->finalists = 1;
+}
+
 /* --no-tune's settings: the start point alone; an invalid start moves to its nearest valid point. */
 static void test_start_only(void **state)
 {
@@ -293,11 +303,7 @@ static void test_start_only(void **state)
     make_space(&s, 16, 32);
     s.start[1] = 32;
     s.start[2] = 256; /* 16 x 32 lanes in a group of 256: invalid */
-    oclab_tune_opts_default(&o);
-    o.budget_s = 0.0;
-    o.exhaustive_max = 0;
-    o.restarts = 0;
-    o.finalists = 1;
+    start_only(&o);
     run(&m, &s, &o, &r);
     assert_int_equal(r.tried, 1);
     assert_true(oclab_tune_point_valid(&s, r.best, NULL, 0));
@@ -329,11 +335,7 @@ static void test_start_two_moves(void **state)
     assert_int_equal(oclab_tune_add(&s, "vec", vecs, 5, 1), 0);
     assert_int_equal(oclab_tune_add(&s, "nacc", naccs, 12, 8), 1);
     assert_int_equal(oclab_tune_add(&s, "wg", wgs, 4, 8), 2);
-    oclab_tune_opts_default(&o);
-    o.budget_s = 0.0;
-    o.exhaustive_max = 0;
-    o.restarts = 0;
-    o.finalists = 1;
+    start_only(&o);
     run(&m, &s, &o, &r);
     assert_int_equal(r.tried, 1);
     assert_int_equal(r.best[0], 2);
