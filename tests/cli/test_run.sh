@@ -34,10 +34,11 @@ dram=$(json_get "$profile" '[c["gbs"] for c in d["ceilings"]["memory"] if c["lev
 f32=$(json_get "$profile" '[c["gflops"] for c in d["ceilings"]["compute"] if c["precision"]=="f32"][0]')
 python3 -c "import sys; sys.exit(0 if float('$dram') > 0 and float('$f32') > 0 else 1)" || fail "ceilings $dram $f32"
 
-# Kernels: both families, every own kernel verified and placed against min(f32, I * dram).
-check=$(python3 - "$profile" "$dram" "$f32" <<'PY'
+# Kernels: both families, every own kernel verified and placed against min(ceiling, I * dram), the
+# ceiling of its roof_precision.
+check=$(python3 - "$profile" "$dram" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1])); dram = float(sys.argv[2]); f32 = float(sys.argv[3])
+d = json.load(open(sys.argv[1])); dram = float(sys.argv[2])
 ours = [k for k in d["kernels"] if "baseline" not in k]
 fams = sorted({k["family"] for k in ours})
 if fams != ["attention", "gemv"]: print("families", fams); sys.exit()
@@ -45,14 +46,17 @@ gemv = [k for k in ours if k["family"] == "gemv"]
 if len(gemv) != 2 * 2 * 1: print("gemv count", len(gemv)); sys.exit()   # 2 formats x 2 batches x 1 shape
 attn = [k for k in ours if k["family"] == "attention"]
 if len(attn) != 2 * 2 * 2: print("attention count", len(attn)); sys.exit()  # 2 kv x 2 contexts x 2 batches
+compute = {c["precision"]: c["gflops"] for c in d["ceilings"]["compute"]}
 for k in ours:
     if k["verified"] is not True: print("unverified", k["family"], k["format"]); sys.exit()
-    roof = min(f32, k["intensity"] * dram)
+    # the roof of the precision the kernel computes in (q8_0 attention's integer dot: int16)
+    top = compute[k["roof_precision"]]
+    roof = min(top, k["intensity"] * dram)
     if abs(k["roof_gflops"] - roof) > 1e-6 * roof: print("roof", k["roof_gflops"], roof); sys.exit()
     if abs(k["efficiency"] - k["gflops"] / roof) > 1e-6: print("efficiency", k["efficiency"]); sys.exit()
     t = k["time_s"]
     if not (0 < t["min"] <= t["median"] <= t["max"]): print("time order", t); sys.exit()
-    if k["bound"] != ("compute" if k["intensity"] * dram > f32 else "memory"): print("bound", k); sys.exit()
+    if k["bound"] != ("compute" if k["intensity"] * dram > top else "memory"): print("bound", k); sys.exit()
 print("ok")
 PY
 )
