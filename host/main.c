@@ -4,6 +4,7 @@
 
 #include "host/cl/fault.h"
 #include "host/cl/log.h"
+#include "host/cl/version.h"
 #include "host/cli/cli.h"
 #include "host/cli/commands.h"
 
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
         return OCLAB_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("oclab %s (%s)\n", OCLAB_VERSION, OCLAB_GIT);
+        printf("oclab %s (%s)\n", OCLAB_VERSION, oclab_git_revision);
         return OCLAB_EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++) {

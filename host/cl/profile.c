@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "host/cl/log.h"
+#include "host/cl/version.h"
 #include "roofline/atomic_file.h"
 
 extern char **environ;
@@ -40,7 +41,7 @@ cJSON *oclab_profile_new(const oclab_device_info *device)
     cJSON *tool = cJSON_AddObjectToObject(p, "tool");
     cJSON_AddStringToObject(tool, "name", "oclab");
     cJSON_AddStringToObject(tool, "version", OCLAB_VERSION);
-    cJSON_AddStringToObject(tool, "git", OCLAB_GIT);
+    cJSON_AddStringToObject(tool, "git", oclab_git_revision);
 
     char date[64] = "";
     time_t now = time(NULL);

@@ -11,6 +11,7 @@
 
 #include "host/cl/log.h"
 #include "host/cl/profile.h"
+#include "host/cl/version.h"
 #include "roofline/profile.h"
 
 struct oclab_tune_cache {
@@ -196,7 +197,9 @@ static cJSON *entry_of(const oclab_tune_key *k, const oclab_tune_space *space, c
         cJSON_AddNullToObject(e, "runner_up");
     }
     cJSON_AddStringToObject(e, "date", date);
-    cJSON_AddStringToObject(e, "tool", OCLAB_VERSION " (" OCLAB_GIT ")");
+    char tool[96];
+    snprintf(tool, sizeof tool, "%s (%s)", OCLAB_VERSION, oclab_git_revision);
+    cJSON_AddStringToObject(e, "tool", tool);
     return e;
 }
 
