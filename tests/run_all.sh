@@ -10,6 +10,10 @@ jobs=$(nproc)
 export OCLAB_REQUIRE_DEVICE=1
 export OCLAB_REQUIRE_BROWSER=1
 export OCLAB_REQUIRE_RUSTICL=1
+# Mesa compiles one attention kernel for llvmpipe in about half a minute; both ctest passes share its
+# shader cache (Mesa adds mesa_shader_cache/), so the ASan pass tests oclab on rusticl, not Mesa's
+# compiler a second time. oclab's own tuning cache stays in each build folder: both passes search.
+export MESA_SHADER_CACHE_DIR="$PWD/build-test/shared-cache"
 
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCLAB_WERROR=ON
 cmake --build build-test -j"$jobs"
