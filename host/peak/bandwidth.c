@@ -542,20 +542,29 @@ int oclab_peak_bandwidth(oclab_peak_ctx *ctx)
         if (size >= fmax(4.0 * reported, MIN_SETTLE_BYTES) &&
             rl_sweep_settled(env, n, SETTLE_POINTS, RL_PLATEAU_TOL, &level)) {
             edge = rl_cache_edge(env, n, level, RL_PLATEAU_TOL);
-            dram_from = 4.0 * fmax(reported, edge);
+            /* a flat sweep has no edge and a driver may report no cache: never below 4x the smallest
+             * size a plateau may settle at */
+            dram_from = 4.0 * fmax(fmax(reported, edge), MIN_SETTLE_BYTES);
             for (int i = 0; i < n; i++)
                 have_dram += sizes[i] >= dram_from;
             if (have_dram >= DRAM_SIZES)
                 break;
         }
     }
-    if (dram_from <= 0.0 && n >= DRAM_SIZES && sizes[n - DRAM_SIZES] >= fmax(4.0 * reported, MIN_SETTLE_BYTES)) {
-        /* never settled within the tolerance (a drifting machine): the last sizes, all beyond 4x the
+    if ((dram_from <= 0.0 || (n > 0 && dram_from > sizes[n - 1])) && n >= DRAM_SIZES &&
+        sizes[n - DRAM_SIZES] >= fmax(4.0 * reported, MIN_SETTLE_BYTES)) {
+        /* never settled within the tolerance (a drifting machine), or settled on an edge whose DRAM sizes
+         * lie beyond the largest working set the device allows: the last sizes, all beyond 4x the
          * reported cache, stand for DRAM */
+        if (dram_from > 0.0)
+            oclab_warn("bandwidth: the DRAM sizes from 4x the cache edge (%.0f MiB) lie beyond the largest working "
+                       "set (%.0f MiB); its last %d sizes are taken as DRAM", dram_from / MIB, sizes[n - 1] / MIB,
+                       DRAM_SIZES);
+        else
+            oclab_warn("bandwidth: the sweep did not settle within %.0f %% by %.0f MiB; its last %d sizes are taken "
+                       "as DRAM", 100.0 * RL_PLATEAU_TOL, sizes[n - 1] / MIB, DRAM_SIZES);
         dram_from = sizes[n - DRAM_SIZES];
         edge = dram_from / 4.0;
-        oclab_warn("bandwidth: the sweep did not settle within %.0f %% by %.0f MiB; its last %d sizes are taken as "
-                   "DRAM", 100.0 * RL_PLATEAU_TOL, sizes[n - 1] / MIB, DRAM_SIZES);
     }
     for (int i = 0; i < n && first_dram < 0; i++)
         if (dram_from > 0.0 && sizes[i] >= dram_from)

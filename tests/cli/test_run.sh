@@ -77,7 +77,7 @@ done || exit 1
 if RUSTICL_ENABLE=llvmpipe "$OCLAB" devices -d rusticl >/dev/null 2>&1; then
     RUSTICL_ENABLE=llvmpipe OCLAB_DEVICE= "$OCLAB" run -d all --quick --out "$TMP/both" --family gemv,attention \
         --formats f32 --batch 1 --shape 64,256 --heads 4 --kv-heads 2 --head-dim 64 --context 40 --kv f16 \
-        >"$TMP/both.out" 2>"$TMP/both.err" || fail "run -d all: $(tail -5 "$TMP/both.err")"
+        >"$TMP/both.out" 2>"$TMP/both.err" || fail "run -d all: $(grep -E "bandwidth|error|skipped" "$TMP/both.err" | tail -8)"
     n=$(grep -cE '/[0-9]+-[0-9]+-[a-z0-9-]+\.json$' "$TMP/both.out")
     expect_eq "one profile per implementation" "$n" 2
     for f in compare.html compare.md compare.svg; do
